@@ -1,0 +1,47 @@
+// The bus replicates committed batches between ticktape processes. It is not how a process feeds
+// its own SSE clients: a batch is committed to the local log and streamed locally first, then
+// handed to the bus (local-first), so a Redis outage never stops a node serving its own clients.
+import type { LoggedTick } from '../types.ts';
+
+/** `off`: no Redis configured (in-process bus). */
+export type BusState = 'up' | 'down' | 'off';
+
+export interface BusStats {
+  /** Ticks the bus has confirmed as replicated. */
+  published: number;
+  /** Failed attempts to replicate (each retried later; no tick is dropped). */
+  publishErrors: number;
+  /** Newest id confirmed in the cluster feed by this process, 0 if none. */
+  publishedUpTo: number;
+}
+
+export interface Bus {
+  readonly kind: 'memory' | 'redis';
+  /**
+   * Replicate a batch that is already committed to the local log. Never throws and never blocks
+   * the caller; while the transport is down the bus remembers how far it got and catches up from
+   * its `BusSource` when the transport returns, in id order.
+   */
+  publish(batch: LoggedTick[]): void;
+  /**
+   * Follow the cluster feed: `handler` receives, in id order, every tick with id > afterId, in
+   * batches, with no gap and no duplicate, across transport drops. Returns a function that stops.
+   * `onError` hears of conditions the follower cannot repair (e.g. the feed no longer holds
+   * afterId + 1).
+   */
+  follow(afterId: number, handler: (batch: LoggedTick[]) => void, onError?: (err: Error) => void): () => void;
+  /** Newest id in the cluster feed, or null when unknown (transport down, feed empty). */
+  clusterLastId(): Promise<number | null>;
+  state(): BusState;
+  /** Hear each change of state; returns a function that stops listening. */
+  onState(listener: (state: BusState) => void): () => void;
+  stats(): BusStats;
+  close(): Promise<void>;
+}
+
+/** How a bus reads back what it has not yet replicated: the local log, passed in by the server. */
+export interface BusSource {
+  /** Ascending ticks with id > afterId, at most `limit`. */
+  readAfter(afterId: number, limit: number): LoggedTick[];
+  lastId(): number;
+}

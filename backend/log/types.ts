@@ -1,0 +1,51 @@
+import type { LoggedTick, TickDraft } from '../types.ts';
+
+export interface LogOptions {
+  /** SQLite file path, or ':memory:'. Parent directories are created. */
+  path: string;
+  /** Newest events kept; older ones are pruned in small batches. >= 1. */
+  retention: number;
+  /** Rows deleted per pruning step (default 1000). */
+  pruneBatch?: number;
+}
+
+export interface LogStats {
+  count: number;
+  oldestId: number;
+  lastId: number;
+  /** Size of the database file(s) in bytes (0 for :memory:). */
+  bytes: number;
+}
+
+/**
+ * The append-only, gap-free event log. Synchronous by design (better-sqlite3): a caller that
+ * appends and then broadcasts in the same JavaScript task knows no reader can see a gap.
+ */
+export interface EventLog {
+  readonly path: string;
+  /** Newest id, 0 when the log is empty. */
+  lastId(): number;
+  /** Oldest retained id, 0 when the log is empty. */
+  oldestId(): number;
+  /**
+   * Give drafts the ids lastId+1…, commit them in one transaction (with `checkpoint`, an opaque
+   * string the caller can read back after a restart), then return them serialized.
+   */
+  append(drafts: TickDraft[], checkpoint?: string): LoggedTick[];
+  /**
+   * Store ticks that already have ids (a follower filling its log from the cluster feed). Ids at
+   * or below lastId are skipped (idempotent); the rest must continue at lastId+1 without a gap or
+   * a LogGapError is thrown and nothing is written. Returns the ticks stored.
+   */
+  appendReplicated(ticks: LoggedTick[]): LoggedTick[];
+  /** Ascending ticks with id > afterId, only `symbols` (upper case) when given, at most `limit`. */
+  readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[];
+  /** The newest tick of each symbol (of `symbols` when given), in symbol order. */
+  latest(symbols?: ReadonlySet<string> | null): LoggedTick[];
+  /** The checkpoint stored by the newest append that carried one. */
+  checkpoint(): string | undefined;
+  stats(): LogStats;
+  /** False once the database has failed (e.g. disk I/O error); /healthz answers 503. */
+  healthy(): boolean;
+  close(): void;
+}

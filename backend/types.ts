@@ -1,0 +1,50 @@
+// The data shapes shared by every module, and by the frontend (type-only imports).
+
+/** One simulated trade, as stored in the log and sent to clients. Field order is the wire order. */
+export interface Tick {
+  /** Log sequence: positive, +1 per tick across the whole log, never reused. */
+  id: number;
+  /** Milliseconds since the epoch (wall clock at generation). */
+  ts: number;
+  symbol: string;
+  price: number;
+  bid: number;
+  ask: number;
+  size: number;
+  volume: number;
+  open: number;
+  high: number;
+  low: number;
+  prevClose: number;
+  change: number;
+  changePct: number;
+}
+
+/** What the simulator produces: a tick before the log has given it an id. */
+export type TickDraft = Omit<Tick, 'id'>;
+
+/** One instrument of the universe, in the `--config` / `GET /api/symbols` shape. */
+export interface SymbolSpec {
+  symbol: string;
+  name: string;
+  /** Initial price. */
+  price: number;
+  /** Annualised volatility, e.g. 0.25 for 25 %. */
+  volatility: number;
+  /** Annualised drift, e.g. 0.08. */
+  drift: number;
+  /** Full bid-ask spread in basis points of the price. */
+  spreadBps: number;
+  /** Sensitivity to the common market factor; defaults to 1. */
+  beta?: number;
+}
+
+/**
+ * A tick together with its JSON text, serialized exactly once (when it is committed or read from
+ * the log) so that the stream, the API and the bus pass the same bytes around without re-encoding.
+ */
+export interface LoggedTick {
+  id: number;
+  symbol: string;
+  json: string;
+}

@@ -1,0 +1,464 @@
+// Server options. OPTIONS below is the single source of truth: parsing, validation, `--help` and the
+// README options table are all derived from it, so adding an option is one entry here.
+
+import { readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+
+import { BUILTIN_UNIVERSE, customSymbol, findSymbol } from './simulator/universe.ts';
+import type { SymbolSpec } from './types.ts';
+
+export type Role = 'all' | 'simulator' | 'edge';
+
+export interface Config {
+  port: number;
+  host: string;
+  db: string;
+  redis: string | null;
+  /** Resolved from --config / --symbols / the built-in universe. */
+  universe: SymbolSpec[];
+  interval: number;
+  speed: number;
+  seed: number;
+  seedSource: 'option' | 'random';
+  retention: number;
+  heartbeat: number;
+  role: Role;
+  adminToken: string | null;
+}
+
+/** A bad option. `option` is where it came from (`--port` or `PORT`); `message` is one line naming it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ParseResult = { kind: 'help'; text: string } | { kind: 'config'; config: Config };
+
+/** One entry of `--symbols`: a name, with an initial price when one was given. */
+export interface SymbolChoice {
+  symbol: string;
+  price: number | null;
+}
+
+// setTimeout/setInterval treat anything larger as 1 ms, which would turn a typo into a busy loop.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const SYMBOL_NAME = /^[A-Z0-9.-]{1,12}$/i;
+const SYMBOL_NAME_RULE = `1-12 letters, digits, '.' or '-'`;
+const ROLES: readonly Role[] = ['all', 'simulator', 'edge'];
+
+// ---------------------------------------------------------------------------------------------
+// Value parsers. Each takes the raw text and the label of where it came from, and throws a
+// ConfigError whose message starts with that label.
+
+type Parser<T> = (raw: string, label: string) => T;
+
+function fail(label: string, problem: string): never {
+  throw new ConfigError(label, `${label}: ${problem}`);
+}
+
+function quote(raw: string): string {
+  return JSON.stringify(raw);
+}
+
+function integer({ min = 0, max = Number.MAX_SAFE_INTEGER, unit = '' } = {}): Parser<number> {
+  return (raw, label) => {
+    if (!/^\d+$/.test(raw)) fail(label, `expected a non-negative integer, got ${quote(raw)}`);
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value)) fail(label, `must be at most ${Number.MAX_SAFE_INTEGER}, got ${raw}`);
+    if (value < min) fail(label, `must be at least ${min}${unit}, got ${value}`);
+    if (value > max) fail(label, `must be at most ${max}${unit}, got ${value}`);
+    return value;
+  };
+}
+
+// Plain decimals only ("60", "0.5", ".5"): no signs, exponents or hex, which are typos more often than not.
+const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
+
+function positiveNumber(raw: string, label: string): number {
+  if (!DECIMAL.test(raw)) fail(label, `expected a positive number, got ${quote(raw)}`);
+  const value = Number(raw);
+  if (!Number.isFinite(value)) fail(label, `expected a finite number, got ${quote(raw)}`);
+  if (value <= 0) fail(label, `must be greater than 0, got ${raw}`);
+  return value;
+}
+
+function text(raw: string, label: string): string {
+  if (raw === '') fail(label, 'must not be empty');
+  return raw;
+}
+
+function redisUrl(raw: string, label: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // reported below with the same message as a wrong scheme
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    fail(label, `expected a redis:// or rediss:// URL, got ${quote(redactUrl(raw))}`);
+  }
+  return raw;
+}
+
+// Error messages end up in logs; a mistyped URL may still carry a real password.
+function redactUrl(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+}
+
+function role(raw: string, label: string): Role {
+  const found = ROLES.find((r) => r === raw);
+  if (!found) fail(label, `expected one of ${ROLES.join(', ')}, got ${quote(raw)}`);
+  return found;
+}
+
+function symbolList(raw: string, label: string): SymbolChoice[] {
+  if (raw.trim() === '') {
+    fail(label, `expected a comma-separated list such as AAPL,MSFT or AAPL:189.5,MSFT:410, got ${quote(raw)}`);
+  }
+  const seen = new Set<string>();
+  return raw.split(',').map((entry) => {
+    const trimmed = entry.trim();
+    if (trimmed === '') fail(label, `empty entry in ${quote(raw)}`);
+    const colon = trimmed.indexOf(':');
+    const name = colon === -1 ? trimmed : trimmed.slice(0, colon);
+    if (!SYMBOL_NAME.test(name)) fail(label, `invalid symbol ${quote(name)} (${SYMBOL_NAME_RULE})`);
+    const symbol = name.toUpperCase();
+    if (seen.has(symbol)) fail(label, `${symbol} is listed twice`);
+    seen.add(symbol);
+    if (colon === -1) return { symbol, price: null };
+    const priceText = trimmed.slice(colon + 1);
+    if (!DECIMAL.test(priceText) || !(Number(priceText) > 0) || !Number.isFinite(Number(priceText))) {
+      fail(label, `price of ${symbol} must be a positive number, got ${quote(priceText)}`);
+    }
+    return { symbol, price: Number(priceText) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table. `defaultText` and `meaning` are Markdown (backticks only); `--help` strips the backticks.
+
+interface OptionDef<T> {
+  flag: `--${string}`;
+  env: string;
+  /** Placeholder for the value in `--help`. */
+  arg: string;
+  defaultText: string;
+  meaning: string;
+  parse: Parser<T>;
+  fallback: T;
+}
+
+function option<T>(def: OptionDef<T>): OptionDef<T> {
+  return def;
+}
+
+export const OPTIONS = {
+  port: option({
+    flag: '--port', env: 'PORT', arg: 'N', defaultText: '`8080`',
+    meaning: 'TCP port; `0` picks a free one. The URL is printed on stdout as `listening on http://HOST:PORT`',
+    parse: integer({ max: 65535 }), fallback: 8080,
+  }),
+  host: option({
+    flag: '--host', env: 'HOST', arg: 'ADDR', defaultText: '`127.0.0.1`',
+    meaning: 'interface to listen on (`0.0.0.0` for all)',
+    parse: text, fallback: '127.0.0.1',
+  }),
+  db: option({
+    flag: '--db', env: 'TICKTAPE_DB', arg: 'FILE', defaultText: '`db/ticktape.db`',
+    meaning: 'SQLite file of the event log (`:memory:` allowed); missing directories are created',
+    parse: text, fallback: 'db/ticktape.db',
+  }),
+  redis: option<string | null>({
+    flag: '--redis', env: 'REDIS_URL', arg: 'URL', defaultText: 'unset',
+    meaning: '`redis://` or `rediss://` URL of the bus; unset: an in-process bus',
+    parse: redisUrl, fallback: null,
+  }),
+  symbols: option<SymbolChoice[] | null>({
+    flag: '--symbols', env: 'TICKTAPE_SYMBOLS', arg: 'LIST', defaultText: 'the whole universe',
+    meaning:
+      'symbols to simulate, e.g. `AAPL,MSFT` or `AAPL:189.5,QAA:50` (initial prices); a name without a price ' +
+      'must be in the universe (built-in: ' + BUILTIN_UNIVERSE.map((s) => s.symbol).join(', ') + ')',
+    parse: symbolList, fallback: null,
+  }),
+  config: option<string | null>({
+    flag: '--config', env: 'TICKTAPE_CONFIG', arg: 'FILE', defaultText: 'unset',
+    meaning:
+      'JSON file with the full universe: `{"symbols":[{"symbol","name","price","volatility","drift","spreadBps","beta"}]}` ' +
+      '(`volatility` and `drift` annualised, `spreadBps` the full spread, `beta` optional); `--symbols` then selects from it',
+    parse: text, fallback: null,
+  }),
+  interval: option({
+    flag: '--interval', env: 'TICKTAPE_INTERVAL_MS', arg: 'MS', defaultText: '`500`',
+    meaning: 'scheduler period in ms; each period produces one batch of ticks',
+    parse: integer({ min: 1, max: MAX_TIMER_MS, unit: ' ms' }), fallback: 500,
+  }),
+  speed: option({
+    flag: '--speed', env: 'TICKTAPE_SPEED', arg: 'X', defaultText: '`60`',
+    meaning: 'simulated seconds per real second (fractions allowed); a trading day lasts 6.5 simulated hours',
+    parse: positiveNumber, fallback: 60,
+  }),
+  seed: option<number | null>({
+    flag: '--seed', env: 'TICKTAPE_SEED', arg: 'N', defaultText: 'random, printed at start',
+    meaning: 'non-negative integer; same seed, same universe and an empty log give the same ticks',
+    parse: integer(), fallback: null,
+  }),
+  retention: option({
+    flag: '--retention', env: 'TICKTAPE_RETENTION', arg: 'N', defaultText: '`1000000`',
+    meaning: 'newest events kept in the log; older ones are pruned',
+    parse: integer({ min: 1 }), fallback: 1_000_000,
+  }),
+  heartbeat: option({
+    flag: '--heartbeat', env: 'TICKTAPE_HEARTBEAT_MS', arg: 'MS', defaultText: '`15000`',
+    meaning: 'period of the SSE `: keepalive` comment, in ms',
+    parse: integer({ min: 1, max: MAX_TIMER_MS, unit: ' ms' }), fallback: 15_000,
+  }),
+  role: option<Role>({
+    flag: '--role', env: 'TICKTAPE_ROLE', arg: 'ROLE', defaultText: '`all`',
+    meaning:
+      '`all`: the single generator and a full server; `simulator`: a failover generator under a Redis lease ' +
+      '(no `/stream`); `edge`: serves the feed it follows through Redis. `simulator` and `edge` need Redis',
+    parse: role, fallback: 'all',
+  }),
+  adminToken: option<string | null>({
+    flag: '--admin-token', env: 'TICKTAPE_ADMIN_TOKEN', arg: 'TOKEN', defaultText: 'unset',
+    meaning: 'bearer token for `POST /api/admin/*`; unset: admin endpoints answer 403',
+    parse: text, fallback: null,
+  }),
+};
+
+type OptionName = keyof typeof OPTIONS;
+type Values = { [K in OptionName]: (typeof OPTIONS)[K]['fallback'] };
+
+const NAMES = Object.keys(OPTIONS) as OptionName[];
+const BY_FLAG = new Map(NAMES.map((name) => [OPTIONS[name].flag, name]));
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+interface RawValue {
+  raw: string;
+  /** `--port` or `PORT`: named in every error about this value. */
+  label: string;
+}
+
+/**
+ * Reads options from `argv` (without node and the script) and `env`. Flags win over environment
+ * variables; an empty environment variable counts as unset. Throws ConfigError on the first bad
+ * option. No I/O except reading the `--config` file.
+ */
+export function parseOptions(argv: string[], env: Record<string, string | undefined>): ParseResult {
+  const fromFlags = readFlags(argv);
+  if (fromFlags === 'help') return { kind: 'help', text: helpText() };
+
+  const raw = new Map<OptionName, RawValue>();
+  for (const name of NAMES) {
+    const value = env[OPTIONS[name].env];
+    if (value !== undefined && value !== '') raw.set(name, { raw: value, label: OPTIONS[name].env });
+  }
+  for (const [name, value] of fromFlags) raw.set(name, value);
+
+  const values = {} as Record<OptionName, unknown>;
+  for (const name of NAMES) {
+    const given = raw.get(name);
+    values[name] = given ? OPTIONS[name].parse(given.raw, given.label) : OPTIONS[name].fallback;
+  }
+  return { kind: 'config', config: resolve(values as Values, raw) };
+}
+
+/** Flag values by option; `help` when `--help`/`-h` appears, even beside bad options. */
+function readFlags(argv: string[]): Map<OptionName, RawValue> | 'help' {
+  const found = new Map<OptionName, RawValue>();
+  let firstError: ConfigError | null = null;
+  const note = (error: ConfigError) => (firstError ??= error);
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (!arg.startsWith('-')) {
+      note(new ConfigError(arg, `unexpected argument ${quote(arg)} (options start with --)`));
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const name = BY_FLAG.get(flag as `--${string}`);
+    if (!name) {
+      note(new ConfigError(flag, `unknown option ${flag} (see --help)`));
+      continue;
+    }
+    if (eq !== -1) {
+      found.set(name, { raw: arg.slice(eq + 1), label: flag });
+    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
+      found.set(name, { raw: argv[++i], label: flag });
+    } else {
+      note(new ConfigError(flag, `${flag}: missing value (${flag} ${OPTIONS[name].arg})`));
+    }
+  }
+  if (firstError) throw firstError;
+  return found;
+}
+
+function resolve(values: Values, raw: Map<OptionName, RawValue>): Config {
+  const role = values.role;
+  if (role !== 'all' && values.redis === null) {
+    const label = raw.get('role')?.label ?? OPTIONS.role.flag;
+    fail(label, `role ${role} needs Redis: set ${OPTIONS.redis.flag} or ${OPTIONS.redis.env}`);
+  }
+
+  const configLabel = raw.get('config')?.label ?? OPTIONS.config.flag;
+  const universe = values.config === null ? BUILTIN_UNIVERSE : readUniverseFile(values.config, configLabel);
+  const symbolsLabel = raw.get('symbols')?.label ?? OPTIONS.symbols.flag;
+
+  return {
+    port: values.port,
+    host: values.host,
+    db: values.db,
+    redis: values.redis,
+    universe: values.symbols === null ? universe.map((s) => ({ ...s })) : select(universe, values.symbols, symbolsLabel),
+    interval: values.interval,
+    speed: values.speed,
+    // randomInt's upper bound is exclusive: any 32-bit unsigned value.
+    seed: values.seed ?? randomInt(0, 2 ** 32),
+    seedSource: values.seed === null ? 'random' : 'option',
+    retention: values.retention,
+    heartbeat: values.heartbeat,
+    role,
+    adminToken: values.adminToken,
+  };
+}
+
+/**
+ * The `--symbols` choices in their order: known names keep their parameters (a price overrides the
+ * initial one); new names need a price and get the simulator's default parameters.
+ */
+function select(universe: readonly SymbolSpec[], choices: SymbolChoice[], label: string): SymbolSpec[] {
+  return choices.map(({ symbol, price }) => {
+    const spec = findSymbol(universe, symbol);
+    if (spec) return price === null ? { ...spec } : { ...spec, price };
+    if (price === null) fail(label, `unknown symbol ${symbol} (give a price, e.g. ${symbol}:50)`);
+    return customSymbol(symbol, price);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The --config file
+
+function readUniverseFile(path: string, label: string): SymbolSpec[] {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    fail(label, `cannot read ${quote(path)}: ${oneLine(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch (error) {
+    fail(label, `invalid JSON in ${quote(path)}: ${oneLine(error)}`);
+  }
+  return parseUniverse(json, label);
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+const SPEC_FIELDS = ['symbol', 'name', 'price', 'volatility', 'drift', 'spreadBps', 'beta'];
+
+/** Validates the `--config` shape; every message names the offending field, e.g. `symbols[2].price`. */
+export function parseUniverse(json: unknown, label: string): SymbolSpec[] {
+  if (!isObject(json) || !('symbols' in json)) fail(label, 'expected an object {"symbols":[...]}');
+  const list = json.symbols;
+  if (!Array.isArray(list) || list.length === 0) fail(label, 'symbols must be a non-empty array');
+
+  const firstIndex = new Map<string, number>();
+  return list.map((entry: unknown, i) => {
+    const at = `symbols[${i}]`;
+    if (!isObject(entry)) fail(label, `${at} must be an object`);
+    // A misspelt optional field (say "Beta") would otherwise be silently ignored.
+    const extra = Object.keys(entry).find((key) => !SPEC_FIELDS.includes(key));
+    if (extra !== undefined) fail(label, `${at} has an unknown field ${quote(extra)}`);
+
+    const { symbol, name, price, volatility, drift, spreadBps, beta } = entry;
+    if (typeof symbol !== 'string' || !SYMBOL_NAME.test(symbol)) {
+      fail(label, `${at}.symbol must be a string of ${SYMBOL_NAME_RULE}`);
+    }
+    const upper = symbol.toUpperCase();
+    const earlier = firstIndex.get(upper);
+    if (earlier !== undefined) fail(label, `${at}.symbol ${upper} duplicates symbols[${earlier}]`);
+    firstIndex.set(upper, i);
+    if (typeof name !== 'string' || name.trim() === '') fail(label, `${at}.name must be a non-empty string`);
+    if (!isFiniteNumber(price) || price <= 0) fail(label, `${at}.price must be a positive number`);
+    if (!isFiniteNumber(volatility) || volatility < 0) fail(label, `${at}.volatility must be a non-negative number`);
+    if (!isFiniteNumber(drift)) fail(label, `${at}.drift must be a number`);
+    if (!isFiniteNumber(spreadBps) || spreadBps < 0) fail(label, `${at}.spreadBps must be a non-negative number`);
+    if (beta !== undefined && !isFiniteNumber(beta)) fail(label, `${at}.beta must be a number`);
+
+    const spec: SymbolSpec = { symbol: upper, name, price, volatility, drift, spreadBps };
+    if (beta !== undefined) spec.beta = beta;
+    return spec;
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering the table
+
+const plain = (markdown: string) => markdown.replaceAll('`', '');
+
+function wrap(words: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+export function helpText(): string {
+  const lines = [
+    'Usage: ticktape [options]        (from a checkout: npm start -- [options])',
+    '',
+    'A stock-ticker feed simulator: a gap-free tick log in SQLite, served over SSE and JSON.',
+    '',
+    'Options (each also an environment variable; flags win, an empty variable counts as unset):',
+    '',
+  ];
+  for (const name of NAMES) {
+    const def = OPTIONS[name];
+    lines.push(`  ${def.flag} ${def.arg}`.padEnd(26) + `${def.env}, default: ${plain(def.defaultText)}`);
+    for (const line of wrap(plain(def.meaning), 72)) lines.push(`      ${line}`);
+  }
+  lines.push('  -h, --help'.padEnd(26) + 'print this help and exit');
+  lines.push('');
+  lines.push('Flags take their value as --port 8080 or --port=8080. Bad options exit with status 2.');
+  return lines.join('\n') + '\n';
+}
+
+const cell = (markdown: string) => markdown.replaceAll('|', '\\|');
+
+/** The options table of README.md; `npx tsx scripts/readme-options.ts` prints it. */
+export function optionsMarkdownTable(): string {
+  const rows = NAMES.map((name) => {
+    const def = OPTIONS[name];
+    return `| \`${def.flag}\` | \`${def.env}\` | ${cell(def.defaultText)} | ${cell(def.meaning)} |`;
+  });
+  return ['| flag | env | default | meaning |', '|---|---|---|---|', ...rows].join('\n') + '\n';
+}

@@ -1,0 +1,104 @@
+// Small real pieces for bus tests: an in-memory BusSource standing in for the SQLite log (the bus
+// only needs readAfter/lastId), a follower that records what it receives, a logger that records
+// what it is told, and a deadline-bounded wait.
+import type { BusSource } from '../../bus/bus.ts';
+import type { Logger, LogLevel } from '../../logger.ts';
+import type { LoggedTick } from '../../types.ts';
+
+const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG'];
+
+export function makeTick(id: number, writer = 'a'): LoggedTick {
+  const symbol = SYMBOLS[id % SYMBOLS.length];
+  // `writer` changes the bytes, so tests can tell two writers' ticks with the same id apart.
+  const json = JSON.stringify({ id, ts: 1_763_920_000_000 + id, symbol, price: 100 + (id % 97) / 100, writer });
+  return { id, symbol, json };
+}
+
+export interface ArraySource extends BusSource {
+  readonly ticks: LoggedTick[];
+  /** Commit `count` new ticks (ids continue from lastId) and return them, like the log's append. */
+  append(count: number): LoggedTick[];
+}
+
+export function createArraySource(writer = 'a'): ArraySource {
+  const ticks: LoggedTick[] = [];
+  return {
+    ticks,
+    append(count) {
+      const next = ticks.length + 1;
+      const batch = Array.from({ length: count }, (_, i) => makeTick(next + i, writer));
+      ticks.push(...batch);
+      return batch;
+    },
+    readAfter(afterId, limit) {
+      // ids are 1..n at index id-1
+      return ticks.slice(Math.max(0, afterId), Math.max(0, afterId) + limit);
+    },
+    lastId() {
+      return ticks.length;
+    },
+  };
+}
+
+export interface Collector {
+  readonly ids: number[];
+  readonly ticks: LoggedTick[];
+  readonly errors: Error[];
+  handler(batch: LoggedTick[]): void;
+  onError(err: Error): void;
+}
+
+export function createCollector(): Collector {
+  const ids: number[] = [];
+  const ticks: LoggedTick[] = [];
+  const errors: Error[] = [];
+  return {
+    ids,
+    ticks,
+    errors,
+    handler(batch) {
+      for (const tick of batch) {
+        ids.push(tick.id);
+        ticks.push(tick);
+      }
+    },
+    onError(err) {
+      errors.push(err);
+    },
+  };
+}
+
+export interface LogEntry {
+  event: string;
+  fields: Record<string, unknown>;
+  level: LogLevel;
+}
+
+export function createRecordingLogger(): { logger: Logger; entries: LogEntry[]; count(event: string): number } {
+  const entries: LogEntry[] = [];
+  return {
+    entries,
+    logger: (event, fields = {}, level = 'info') => {
+      entries.push({ event, fields, level });
+    },
+    count: (event) => entries.filter((entry) => entry.event === event).length,
+  };
+}
+
+/** Poll `condition` until it holds; fail naming `what` once `timeoutMs` passes. */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once every queued microtask (the memory bus's deliveries) has run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}

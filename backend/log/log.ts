@@ -216,7 +216,9 @@ class SqliteEventLog implements EventLog {
   }
 
   private load(): void {
-    const bounds = this.db.prepare('SELECT MIN(id) AS oldest, MAX(id) AS last FROM ticks').get() as {
+    // Two subqueries, because SQLite's min/max optimisation (one seek to an end of the rowid
+    // b-tree) only applies to a query with a single MIN or MAX; `SELECT MIN(id), MAX(id)` scans.
+    const bounds = this.db.prepare('SELECT (SELECT MIN(id) FROM ticks) AS oldest, (SELECT MAX(id) FROM ticks) AS last').get() as {
       oldest: number | null;
       last: number | null;
     };

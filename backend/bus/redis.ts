@@ -36,6 +36,7 @@ const DEFAULT_BLOCK_MS = 5_000;
 const PAGE = 1000;
 /** Live batches kept while a write is in flight; beyond this the pump reads the local log instead. */
 const MAX_PENDING_TICKS = 10_000;
+const PUBLISH_TIMEOUT_MS = 5_000;
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
 
@@ -172,7 +173,9 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
   if (!Number.isInteger(blockMs) || blockMs < 1) throw new RangeError(`redis bus blockMs must be a positive integer, got ${blockMs}`);
   const logUrl = redactUrl(url);
 
-  const conn = new Redis(url, connectionOptions('ticktape-publish'));
+  // A server that accepts but never answers would otherwise hold the one in-flight write forever;
+  // a timed-out append is simply redone after a resync (the script refuses it if it did go in).
+  const conn = new Redis(url, { ...connectionOptions('ticktape-publish'), commandTimeout: PUBLISH_TIMEOUT_MS });
   conn.defineCommand('ticktapeAppend', { numberOfKeys: 1, lua: APPEND_LUA });
   conn.defineCommand('ticktapeLastId', { numberOfKeys: 1, lua: GET_LAST_LUA });
   const scripts = conn as unknown as ScriptCommands;
@@ -371,7 +374,8 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
     if (!Number.isSafeInteger(afterId) || afterId < 0) {
       throw new RangeError(`follow: afterId must be a non-negative integer, got ${afterId}`);
     }
-    const reader = conn.duplicate(connectionOptions('ticktape-follow'));
+    // No command timeout here: XREAD BLOCK legitimately waits blockMs for data.
+    const reader = conn.duplicate({ ...connectionOptions('ticktape-follow'), commandTimeout: undefined });
     // Errors surface as rejected XREADs; the loop waits for the reconnect. Up/down is reported by
     // the publishing connection alone, so a follower's retries never reach the log.
     reader.on('error', () => {});

@@ -1,0 +1,587 @@
+// The shared tick feed: one EventSource per page and stream URL, whatever the number of
+// <ticker-table> elements reading it. Browsers allow only six HTTP/1.1 connections per origin,
+// so ten tables must not open ten streams.
+//
+// A feed subscribes to the union of its subscribers' symbols. Each subscriber has a cursor: "every
+// tick of mine with an id up to here has been delivered to me". The stream is gap-free and ordered,
+// so a feed opened from the lowest cursor can serve everyone: a subscriber drops ticks at or below
+// its own cursor. When the union changes (or a subscriber needs older ticks) the feed re-opens the
+// stream from that lowest cursor, so nobody loses a tick across the switch.
+//
+// Protocol facts relied on (WHATWG HTML, "Server-sent events", and docs/CONTRACT):
+// - the browser reconnects by itself after a network error and sends `Last-Event-ID`, which the
+//   server prefers to our `lastEventId` query parameter;
+// - after an HTTP error, a wrong content type or a CORS failure it "fails the connection":
+//   readyState becomes CLOSED and it never retries; the `error` event carries no detail, so we
+//   fetch the same URL to read the server's JSON `{"error","code"}`;
+// - without a resume point the server starts with `snapshot` (id = newest log id); with one it
+//   replays, or sends `reset` followed by a snapshot when the id is outside the log.
+
+import type { Tick } from '../../backend/types.ts';
+
+export type FeedState = 'connecting' | 'live' | 'replaying' | 'reconnecting' | 'error';
+
+export interface FeedStatus {
+  state: FeedState;
+  /** Ticks delivered while catching up since the last (re)connection. */
+  caughtUp: number;
+  /** Human-readable reason, for `reconnecting` and `error`. */
+  message?: string;
+  /** The server's error code (`UNKNOWN_SYMBOL`, …) when it answered 4xx. */
+  code?: string;
+}
+
+export interface ResetInfo {
+  reason: 'expired' | 'unknown';
+  oldestId: number;
+  latestId: number;
+}
+
+/** What a subscriber is told. Calls never happen synchronously inside `subscribe()`. */
+export interface FeedListener {
+  /** Replace all state with these ticks (the latest per symbol as of log id `id`). */
+  snapshot(ticks: readonly Tick[], id: number): void;
+  /** The resume point was outside the log: clear all state; a snapshot follows. */
+  reset(info: ResetInfo): void;
+  /** One live or replayed tick, in id order, never twice. */
+  tick(tick: Tick): void;
+  /** The connection state changed (not called for every `caughtUp` increment). */
+  status(status: FeedStatus): void;
+}
+
+export interface SubscribeOptions {
+  /** Upper-case symbols to receive; empty or absent for the whole universe. */
+  symbols?: readonly string[];
+  /** Replay every tick with an id above this one (0 = the start of the log). */
+  lastEventId?: number | null;
+}
+
+/** The handle `subscribe()` returns. */
+export interface FeedSubscription {
+  /** The current status; `caughtUp` is always up to date here. */
+  readonly status: FeedStatus;
+  /** The id of the newest tick (or snapshot) this subscriber has been brought up to. */
+  readonly cursor: number | null;
+  close(): void;
+}
+
+/** The part of `EventSource` the feed uses, so tests can pass a fake. */
+export interface EventSourceLike {
+  readonly readyState: number;
+  onopen: ((this: any, ev: Event) => any) | null;
+  onerror: ((this: any, ev: Event) => any) | null;
+  addEventListener(type: string, listener: (ev: MessageEvent) => void): void;
+  close(): void;
+}
+
+export interface FeedEnvironment {
+  EventSource: new (url: string) => EventSourceLike;
+  fetch: (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+  /** The page's address, against which relative `src` values resolve. */
+  baseUrl: () => string;
+}
+
+// EventSource.readyState values.
+const CONNECTING = 0;
+const CLOSED = 2;
+
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+const DIAGNOSE_TIMEOUT_MS = 10_000;
+
+/** The default stream address: `/stream` of the page's origin. */
+export function resolveStreamUrl(src: string | null | undefined, baseUrl: string): URL {
+  return new URL(src && src.trim() ? src.trim() : '/stream', baseUrl);
+}
+
+type Problem = { status: number | null; message: string; code?: string };
+
+class Subscriber implements FeedSubscription {
+  readonly symbols: ReadonlySet<string> | null;
+  cursor: number | null;
+  /** Served by the currently open stream (its union covers us, it started at or below our cursor). */
+  attached = false;
+  /** Behind the server's head after a (re)connection or because we asked for a replay. */
+  catchingUp: boolean;
+  /** The id of the newest tick of ours that existed when the stream opened, once known. */
+  head: number | null = null;
+  active = true;
+  #status: FeedStatus = { state: 'connecting', caughtUp: 0 };
+
+  constructor(
+    symbols: readonly string[],
+    startId: number | null,
+    readonly listener: FeedListener,
+    private readonly onClose: (s: Subscriber) => void,
+  ) {
+    this.symbols = symbols.length ? new Set(symbols) : null;
+    this.cursor = startId;
+    this.catchingUp = startId !== null;
+  }
+
+  get status(): FeedStatus {
+    return this.#status;
+  }
+
+  wants(symbol: string): boolean {
+    return this.symbols === null || this.symbols.has(symbol);
+  }
+
+  setState(state: FeedState, extra: { message?: string; code?: string } = {}): void {
+    const caughtUp = state === 'connecting' ? 0 : this.#status.caughtUp;
+    if (state === this.#status.state && extra.message === this.#status.message) return;
+    this.#status = { state, caughtUp, ...extra };
+    this.listener.status(this.#status);
+  }
+
+  countCaughtUp(): void {
+    this.#status = { ...this.#status, caughtUp: this.#status.caughtUp + 1 };
+  }
+
+  resetCaughtUp(): void {
+    this.#status = { ...this.#status, caughtUp: 0 };
+  }
+
+  close(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.onClose(this);
+  }
+}
+
+/** One stream URL's shared connection. Created and discarded by `FeedHub`. */
+class Feed {
+  readonly #url: URL;
+  readonly #env: FeedEnvironment;
+  readonly #onEmpty: () => void;
+  readonly #subs = new Set<Subscriber>();
+
+  #es: EventSourceLike | null = null;
+  /** The union the open stream was asked for (null = every symbol). */
+  #esSymbols: ReadonlySet<string> | null = null;
+  /** The resume point the open stream was opened with (null = from a snapshot). */
+  #esFrom: number | null = null;
+  /** The id of the last event received on the open stream. */
+  #esLastId: number | null = null;
+  #esOpened = false;
+  #resetPending = false;
+
+  #syncQueued = false;
+  #syncing = false;
+  #syncAgain = false;
+  #retryTimer: unknown = null;
+  #retryDelay = 0;
+  #closed = false;
+
+  constructor(url: URL, env: FeedEnvironment, onEmpty: () => void) {
+    this.#url = url;
+    this.#env = env;
+    this.#onEmpty = onEmpty;
+  }
+
+  add(options: SubscribeOptions, listener: FeedListener): FeedSubscription {
+    const sub = new Subscriber(options.symbols ?? [], options.lastEventId ?? null, listener, (s) => {
+      this.#subs.delete(s);
+      this.#requestSync();
+    });
+    this.#subs.add(sub);
+    this.#requestSync();
+    return sub;
+  }
+
+  /** Coalesces every change made in one task into a single reconciliation. */
+  #requestSync(): void {
+    if (this.#syncQueued) return;
+    this.#syncQueued = true;
+    queueMicrotask(() => {
+      this.#syncQueued = false;
+      void this.#runSync();
+    });
+  }
+
+  async #runSync(): Promise<void> {
+    if (this.#syncing) {
+      this.#syncAgain = true;
+      return;
+    }
+    this.#syncing = true;
+    try {
+      do {
+        this.#syncAgain = false;
+        await this.#sync();
+      } while (this.#syncAgain && !this.#closed);
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  /** Makes the open stream match the subscribers: their union, from their lowest cursor. */
+  async #sync(): Promise<void> {
+    if (this.#subs.size === 0) {
+      this.#shutDown();
+      return;
+    }
+    // A newcomer to a feed that is already delivering cannot wait for the server's snapshot
+    // (it came long ago): it starts from /api/quotes, which also validates its symbols.
+    const started = this.#esLastId !== null || [...this.#subs].some((s) => s.cursor !== null);
+    if (started) {
+      const fresh = [...this.#subs].filter((s) => !s.attached && s.cursor === null);
+      await Promise.all(fresh.map((s) => this.#seedFromQuotes(s)));
+      if (this.#subs.size === 0) {
+        this.#shutDown();
+        return;
+      }
+    }
+
+    if (this.#retryTimer !== null) return; // a reconnect is scheduled; it will reconcile
+    const union = unionOf(this.#subs);
+    const resume = lowestCursor(this.#subs);
+    const position = this.#esLastId ?? this.#esFrom;
+    const usable = this.#es !== null && this.#es.readyState !== CLOSED;
+    const reopen =
+      !usable ||
+      !sameSymbols(this.#esSymbols, union) ||
+      (resume !== null && (position === null || resume < position)) ||
+      // fresh subscribers still waiting for a snapshot that this stream will never send
+      (resume === null && position !== null);
+    if (reopen) {
+      this.#open(union, resume);
+    } else {
+      for (const sub of this.#subs) {
+        if (sub.attached) continue;
+        sub.attached = true;
+        if (this.#esOpened && sub.cursor !== null && !sub.catchingUp) sub.setState('live');
+        if (this.#esOpened && sub.catchingUp) void this.#learnHeads(this.#es!, [sub]);
+      }
+    }
+  }
+
+  #open(union: ReadonlySet<string> | null, resume: number | null): void {
+    this.#closeStream();
+    if (this.#retryTimer !== null) {
+      this.#env.clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+    }
+    const url = new URL(this.#url);
+    if (union) url.searchParams.set('symbols', [...union].sort().join(','));
+    else url.searchParams.delete('symbols');
+    if (resume !== null) url.searchParams.set('lastEventId', String(resume));
+    else url.searchParams.delete('lastEventId');
+
+    const es = new this.#env.EventSource(url.href);
+    this.#es = es;
+    this.#esSymbols = union;
+    this.#esFrom = resume;
+    this.#esLastId = null;
+    this.#esOpened = false;
+    this.#resetPending = false;
+    for (const sub of this.#subs) sub.attached = true;
+
+    es.onopen = () => this.#handleOpen(es);
+    es.onerror = () => void this.#handleError(es, url.href);
+    es.addEventListener('snapshot', (e) => this.#handleSnapshot(es, e));
+    es.addEventListener('reset', (e) => this.#handleReset(es, e));
+    es.addEventListener('tick', (e) => this.#handleTick(es, e));
+  }
+
+  #handleOpen(es: EventSourceLike): void {
+    if (es !== this.#es) return;
+    this.#esOpened = true;
+    this.#retryDelay = 0;
+    const behind: Subscriber[] = [];
+    for (const sub of this.#subs) {
+      if (!sub.attached || sub.cursor === null) continue;
+      if (sub.catchingUp) {
+        sub.resetCaughtUp();
+        sub.head = null;
+        sub.setState('replaying');
+        behind.push(sub);
+      } else {
+        sub.setState('live');
+      }
+    }
+    if (behind.length) void this.#learnHeads(es, behind);
+  }
+
+  /**
+   * Finds, for each catching-up subscriber, the newest tick of its symbols that exists now: once it
+   * has been delivered the subscriber has caught up. (Any later tick is live by definition.)
+   */
+  async #learnHeads(es: EventSourceLike, subs: Subscriber[]): Promise<void> {
+    const answer = await this.#fetchJson(this.#apiUrl('quotes', unionOf(new Set(subs))));
+    if (es !== this.#es) return;
+    for (const sub of subs) {
+      if (!sub.active || !sub.catchingUp) continue;
+      if (!answer.ok) {
+        // Without the head we cannot tell; say live rather than replaying forever.
+        sub.catchingUp = false;
+        sub.setState('live');
+        continue;
+      }
+      const quotes = (answer.body as { quotes?: Tick[] }).quotes ?? [];
+      let head = 0;
+      for (const q of quotes) if (sub.wants(q.symbol) && q.id > head) head = q.id;
+      sub.head = head;
+      this.#checkCaughtUp(sub);
+    }
+  }
+
+  #checkCaughtUp(sub: Subscriber): void {
+    if (sub.catchingUp && sub.head !== null && sub.cursor !== null && sub.cursor >= sub.head) {
+      sub.catchingUp = false;
+      sub.setState('live');
+    }
+  }
+
+  #handleSnapshot(es: EventSourceLike, e: MessageEvent): void {
+    if (es !== this.#es) return;
+    const ticks = JSON.parse(e.data as string) as Tick[];
+    const id = Number(e.lastEventId);
+    this.#esLastId = id;
+    for (const sub of this.#subs) {
+      if (!sub.attached || (sub.cursor !== null && !this.#resetPending)) continue;
+      sub.cursor = id;
+      sub.catchingUp = false;
+      sub.listener.snapshot(
+        ticks.filter((t) => sub.wants(t.symbol)),
+        id,
+      );
+      sub.setState('live');
+    }
+    this.#resetPending = false;
+  }
+
+  #handleReset(es: EventSourceLike, e: MessageEvent): void {
+    if (es !== this.#es) return;
+    const info = JSON.parse(e.data as string) as ResetInfo;
+    this.#resetPending = true;
+    for (const sub of this.#subs) {
+      if (!sub.attached) continue;
+      sub.cursor = null;
+      sub.catchingUp = false;
+      sub.listener.reset(info);
+    }
+  }
+
+  #handleTick(es: EventSourceLike, e: MessageEvent): void {
+    if (es !== this.#es) return;
+    const tick = JSON.parse(e.data as string) as Tick;
+    this.#esLastId = tick.id;
+    for (const sub of this.#subs) {
+      if (!sub.attached || sub.cursor === null || tick.id <= sub.cursor) continue;
+      // The stream is gap-free from at or below our cursor, so everything of ours up to this id
+      // has now been seen, whether or not this tick is one of ours.
+      sub.cursor = tick.id;
+      if (sub.wants(tick.symbol)) {
+        if (sub.catchingUp) sub.countCaughtUp();
+        sub.listener.tick(tick);
+      }
+      if (sub.catchingUp) this.#checkCaughtUp(sub);
+    }
+  }
+
+  async #handleError(es: EventSourceLike, url: string): Promise<void> {
+    if (es !== this.#es) return;
+    const attached = [...this.#subs].filter((s) => s.attached);
+    for (const sub of attached) if (sub.cursor !== null) sub.catchingUp = true;
+
+    if (es.readyState === CONNECTING) {
+      // The browser is reconnecting by itself and will send Last-Event-ID.
+      this.#esOpened = false;
+      for (const sub of attached) sub.setState('reconnecting', { message: 'Connection lost; reconnecting…' });
+      return;
+    }
+
+    // The browser has given up on this stream. Find out why before deciding what to do.
+    this.#closeStream();
+    const problem = await this.#diagnose(url);
+    if (this.#es !== null || this.#closed) return; // re-opened meanwhile
+
+    if (problem && problem.status !== null && problem.status >= 400 && problem.status < 500) {
+      // A 4xx will not go away by retrying. When subscribers ask for different symbols, find the
+      // ones the server rejects instead of failing everyone.
+      const isolated = this.#subs.size > 1 && (await this.#rejectBadSubscribers());
+      if (!isolated) for (const sub of [...this.#subs]) this.#fail(sub, problem);
+      this.#requestSync();
+      return;
+    }
+
+    this.#retryDelay = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.#retryDelay * 2));
+    const message = problem ? `${problem.message}; retrying…` : 'Cannot reach the server; retrying…';
+    for (const sub of this.#subs) sub.setState('reconnecting', { message });
+    this.#retryTimer = this.#env.setTimeout(() => {
+      this.#retryTimer = null;
+      this.#requestSync();
+    }, this.#retryDelay);
+  }
+
+  /** Validates each subscriber's symbols on their own; true if any were rejected (and removed). */
+  async #rejectBadSubscribers(): Promise<boolean> {
+    let rejected = false;
+    await Promise.all(
+      [...this.#subs].map(async (sub) => {
+        const answer = await this.#fetchJson(this.#apiUrl('quotes', sub.symbols));
+        if (!answer.ok && answer.status !== null && answer.status >= 400 && answer.status < 500) {
+          this.#fail(sub, answer);
+          rejected = true;
+        }
+      }),
+    );
+    return rejected;
+  }
+
+  /** Gives a newcomer its starting state, the latest quote per symbol, and its cursor. */
+  async #seedFromQuotes(sub: Subscriber): Promise<void> {
+    const answer = await this.#fetchJson(this.#apiUrl('quotes', sub.symbols));
+    if (!sub.active) return;
+    if (answer.ok) {
+      const body = answer.body as { lastEventId: number; quotes: Tick[] };
+      sub.cursor = body.lastEventId;
+      sub.listener.snapshot(
+        body.quotes.filter((t) => sub.wants(t.symbol)),
+        body.lastEventId,
+      );
+    } else if (answer.status !== null && answer.status >= 400 && answer.status < 500) {
+      this.#fail(sub, answer);
+    } else {
+      sub.setState('reconnecting', { message: `${answer.message}; retrying…` });
+      this.#env.setTimeout(() => this.#requestSync(), RETRY_MIN_MS * 3);
+    }
+  }
+
+  #fail(sub: Subscriber, problem: Problem): void {
+    this.#subs.delete(sub);
+    sub.attached = false;
+    sub.setState('error', { message: problem.message, ...(problem.code ? { code: problem.code } : {}) });
+  }
+
+  /** Fetches the stream URL itself to read what the EventSource cannot tell us. */
+  async #diagnose(url: string): Promise<Problem | null> {
+    const controller = new AbortController();
+    const timer = this.#env.setTimeout(() => controller.abort(), DIAGNOSE_TIMEOUT_MS);
+    try {
+      const res = await this.#env.fetch(url, { signal: controller.signal });
+      if (res.ok) return { status: res.status, message: 'The stream closed' };
+      return { status: res.status, ...(await readError(res)) };
+    } catch {
+      return null;
+    } finally {
+      this.#env.clearTimeout(timer);
+      controller.abort(); // never keep a stream open just to diagnose it
+    }
+  }
+
+  async #fetchJson(url: string): Promise<({ ok: true; body: unknown } | ({ ok: false } & Problem)) & { status: number | null }> {
+    try {
+      const res = await this.#env.fetch(url);
+      if (res.ok) return { ok: true, status: res.status, body: await res.json() };
+      return { ok: false, status: res.status, ...(await readError(res)) };
+    } catch {
+      return { ok: false, status: null, message: `Cannot reach ${this.#url.origin}` };
+    }
+  }
+
+  /** The HTTP API lives beside the stream: `…/stream` → `…/api/NAME`. */
+  #apiUrl(name: string, symbols: ReadonlySet<string> | null): string {
+    const url = new URL(`api/${name}`, this.#url);
+    if (symbols) url.searchParams.set('symbols', [...symbols].sort().join(','));
+    return url.href;
+  }
+
+  #closeStream(): void {
+    if (!this.#es) return;
+    this.#es.onopen = null;
+    this.#es.onerror = null;
+    this.#es.close();
+    this.#es = null;
+    this.#esOpened = false;
+  }
+
+  #shutDown(): void {
+    this.#closeStream();
+    if (this.#retryTimer !== null) this.#env.clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#closed = true;
+    this.#onEmpty();
+  }
+}
+
+async function readError(res: Response): Promise<{ message: string; code?: string }> {
+  try {
+    const body = (await res.json()) as { error?: unknown; code?: unknown };
+    if (typeof body.error === 'string') {
+      return { message: body.error, ...(typeof body.code === 'string' ? { code: body.code } : {}) };
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return { message: `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}` };
+}
+
+function unionOf(subs: Iterable<Subscriber>): ReadonlySet<string> | null {
+  const union = new Set<string>();
+  for (const sub of subs) {
+    if (sub.symbols === null) return null;
+    for (const s of sub.symbols) union.add(s);
+  }
+  return union;
+}
+
+function lowestCursor(subs: Iterable<Subscriber>): number | null {
+  let low: number | null = null;
+  for (const sub of subs) if (sub.cursor !== null && (low === null || sub.cursor < low)) low = sub.cursor;
+  return low;
+}
+
+function sameSymbols(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.size !== b.size) return false;
+  for (const s of a) if (!b.has(s)) return false;
+  return true;
+}
+
+/** Every feed of one page (or of one test), keyed by absolute stream URL. */
+export class FeedHub {
+  readonly #env: FeedEnvironment;
+  readonly #feeds = new Map<string, Feed>();
+
+  constructor(env: FeedEnvironment) {
+    this.#env = env;
+  }
+
+  /** Subscribes to the stream at `src` (default `/stream` of the page's origin). */
+  subscribe(src: string | null | undefined, options: SubscribeOptions, listener: FeedListener): FeedSubscription {
+    const url = resolveStreamUrl(src, this.#env.baseUrl());
+    const key = url.href;
+    let feed = this.#feeds.get(key);
+    if (!feed) {
+      const created: Feed = new Feed(url, this.#env, () => {
+        if (this.#feeds.get(key) === created) this.#feeds.delete(key);
+      });
+      feed = created;
+      this.#feeds.set(key, feed);
+    }
+    return feed.add(options, listener);
+  }
+
+  /** How many stream URLs currently have a feed. */
+  get size(): number {
+    return this.#feeds.size;
+  }
+}
+
+let pageHub: FeedHub | undefined;
+
+/** The page's hub, using the browser's EventSource and fetch. */
+export function pageFeedHub(): FeedHub {
+  pageHub ??= new FeedHub({
+    EventSource: globalThis.EventSource,
+    fetch: (url, init) => globalThis.fetch(url, init),
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+    baseUrl: () => globalThis.location.href,
+  });
+  return pageHub;
+}

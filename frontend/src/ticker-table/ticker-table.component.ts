@@ -1,0 +1,475 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Tick } from '../../../backend/types.ts';
+import { pageFeedHub, resolveStreamUrl, type FeedStatus, type FeedSubscription } from '../feed.ts';
+import {
+  direction,
+  formatChange,
+  formatChangePct,
+  formatCount,
+  formatPrice,
+  formatVolume,
+  parseSymbols,
+  sparklinePoints,
+} from '../format.ts';
+import { tickerTableStyles } from './ticker-table.styles.ts';
+
+/** The connection states a table shows (also reflected as the `state` attribute). */
+export type TickerTableState = FeedStatus['state'];
+
+/** `detail` of the `ticker-state` event. */
+export interface TickerStateDetail {
+  state: TickerTableState;
+  caughtUp: number;
+  message?: string;
+  code?: string;
+}
+
+const SPARK_WIDTH = 96;
+const SPARK_HEIGHT = 24;
+
+/** One symbol's row: its latest tick, recent prices and flash bookkeeping. */
+interface Row {
+  tick: Tick;
+  prices: number[];
+  /** Direction of the latest price move. */
+  move: 'up' | 'down' | null;
+  /** Number of price moves seen; compared with `flashedMoves` at render time. */
+  moves: number;
+  flashedMoves: number;
+  /** Which of the two identical flash animations is on, so that switching restarts it. */
+  flashParity: 0 | 1;
+  /** Formatted cells, recomputed only after the row changed. */
+  view: RowView | null;
+}
+
+interface RowView {
+  price: string;
+  change: string;
+  changePct: string;
+  bid: string;
+  ask: string;
+  volume: string;
+  dir: 'up' | 'down' | 'flat';
+  spark: string;
+  sparkDir: 'up' | 'down' | 'flat';
+}
+
+/** Symbol names for the hover titles, fetched once per API address. */
+const namesByApi = new Map<string, Promise<Map<string, string>>>();
+
+function symbolNames(streamUrl: URL): Promise<Map<string, string>> {
+  const api = new URL('api/symbols', streamUrl).href;
+  let names = namesByApi.get(api);
+  if (!names) {
+    names = fetch(api)
+      .then((res) => (res.ok ? (res.json() as Promise<{ symbols: { symbol: string; name: string }[] }>) : { symbols: [] }))
+      .then((body) => new Map(body.symbols.map((s) => [s.symbol, s.name] as const)))
+      .catch(() => {
+        namesByApi.delete(api); // try again next time
+        return new Map<string, string>();
+      });
+    namesByApi.set(api, names);
+  }
+  return names;
+}
+
+/**
+ * A live table of stock quotes fed by a ticktape server's Server-Sent Events stream.
+ *
+ * Tables on one page that read the same `src` share a single EventSource (subscribed to the union
+ * of their symbols); each shows only its own. Ticks are applied as they arrive and the table is
+ * rendered at most once per animation frame.
+ *
+ * @summary Live stock quotes from a ticktape `/stream`.
+ *
+ * @event ticker-tick - One per live or replayed tick (not for snapshot entries). `detail` is the
+ *   tick. Bubbles and is composed.
+ * @event ticker-state - The connection state changed. `detail` is `{ state, caughtUp, message?, code? }`.
+ *   Bubbles and is composed.
+ *
+ * @csspart base - The wrapper around the status bar and the table.
+ * @csspart status - The connection status bar.
+ * @csspart table - The `<table>`.
+ * @csspart caption - The table's caption.
+ * @csspart header-cell - A column header cell.
+ * @csspart row - A quote row (also carries the part `up` or `down` after a move).
+ * @csspart cell - Every body cell; each also has the part named after its column:
+ *   `symbol`, `price`, `change`, `change-pct`, `bid`, `ask`, `volume`, `sparkline`.
+ * @csspart message - The row shown instead of quotes while connecting or after an error.
+ *
+ * @cssproperty --ticker-bg - Background.
+ * @cssproperty --ticker-fg - Text colour.
+ * @cssproperty --ticker-muted - Secondary text (headers, status).
+ * @cssproperty --ticker-border - Borders and row rules.
+ * @cssproperty --ticker-header-bg - Column header background.
+ * @cssproperty --ticker-row-hover - Row background under the pointer.
+ * @cssproperty --ticker-up - Colour of rises.
+ * @cssproperty --ticker-down - Colour of falls.
+ * @cssproperty --ticker-flash-up - Row flash after a rise.
+ * @cssproperty --ticker-flash-down - Row flash after a fall.
+ * @cssproperty --ticker-accent - Accent (the replaying indicator).
+ * @cssproperty --ticker-font - Font family.
+ * @cssproperty --ticker-mono-font - Font family of symbols and ids.
+ * @cssproperty --ticker-font-size - Base font size (density).
+ * @cssproperty --ticker-cell-padding-block - Vertical cell padding (density).
+ * @cssproperty --ticker-cell-padding-inline - Horizontal cell padding (density).
+ * @cssproperty --ticker-radius - Corner radius.
+ * @cssproperty --ticker-flash-duration - Length of the row flash.
+ * @cssproperty --ticker-sparkline-width - Width of the sparkline.
+ * @cssproperty --ticker-sparkline-height - Height of the sparkline.
+ */
+export class TickerTable extends LitElement {
+  static override styles = tickerTableStyles;
+
+  static override properties = {
+    src: { type: String },
+    symbols: { type: String },
+    lastEventId: { type: Number, attribute: 'last-event-id' },
+    caption: { type: String },
+    noFlash: { type: Boolean, attribute: 'no-flash', reflect: true },
+    sparklineLength: { type: Number, attribute: 'sparkline-length' },
+    state: { type: String, reflect: true },
+  };
+
+  /** The stream URL. Empty: `/stream` of the page's origin. */
+  declare src: string;
+  /** Comma-separated symbols to show, in this order (case-insensitive). Empty: the whole universe, A–Z. */
+  declare symbols: string;
+  /** Replay every tick after this log id (0 = the start of the log), then go live. Null: start from a snapshot. */
+  declare lastEventId: number | null;
+  /** The table's caption. Empty: one describing what is shown. */
+  declare caption: string;
+  /** Turns the row flash off (it is always off under `prefers-reduced-motion: reduce`). */
+  declare noFlash: boolean;
+  /** How many recent prices the sparkline draws. */
+  declare sparklineLength: number;
+  /** Read-only: `connecting`, `live`, `replaying`, `reconnecting` or `error`. Reflected for styling. */
+  declare state: TickerTableState;
+
+  #rows = new Map<string, Row>();
+  #sortedSymbols: string[] | null = null;
+  #wanted: string[] = [];
+  #names = new Map<string, string>();
+  #subscription: FeedSubscription | null = null;
+  #status: FeedStatus = { state: 'connecting', caughtUp: 0 };
+  #needsSubscribe = false;
+  #frame = 0;
+  #streamUrl: URL | null = null;
+
+  constructor() {
+    super();
+    this.src = '';
+    this.symbols = '';
+    this.lastEventId = null;
+    this.caption = '';
+    this.noFlash = false;
+    this.sparklineLength = 48;
+    this.state = 'connecting';
+  }
+
+  /** The connection status, with the number of ticks caught up while replaying. */
+  get status(): TickerStateDetail {
+    const s = this.#subscription?.status ?? this.#status;
+    return { ...s };
+  }
+
+  /** The id of the newest tick (or snapshot) this table has been brought up to; null before any. */
+  get lastSeenId(): number | null {
+    return this.#subscription?.cursor ?? null;
+  }
+
+  /** The latest tick per shown symbol, in display order. */
+  get quotes(): Tick[] {
+    return this.#orderedRows().map((r) => r.tick);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#needsSubscribe = true;
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe();
+    if (this.#frame) cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('src') || changed.has('symbols') || changed.has('lastEventId')) this.#needsSubscribe = true;
+    if (changed.has('sparklineLength')) for (const row of this.#rows.values()) row.view = null;
+    if (this.#needsSubscribe && this.isConnected) {
+      this.#needsSubscribe = false;
+      this.#subscribe();
+    }
+  }
+
+  #subscribe(): void {
+    this.#unsubscribe();
+    this.#clearRows();
+    this.#wanted = parseSymbols(this.symbols);
+    const last = this.lastEventId;
+    if (last !== null && last !== undefined && !(Number.isSafeInteger(last) && last >= 0)) {
+      this.#setStatus({
+        state: 'error',
+        caughtUp: 0,
+        message: 'last-event-id must be a non-negative integer',
+        code: 'BAD_LAST_EVENT_ID',
+      });
+      return;
+    }
+    try {
+      this.#streamUrl = resolveStreamUrl(this.src, location.href);
+    } catch {
+      this.#setStatus({ state: 'error', caughtUp: 0, message: `Not a URL: ${this.src}` });
+      return;
+    }
+    this.#setStatus({ state: 'connecting', caughtUp: 0 });
+
+    let subscription: FeedSubscription | null = null;
+    const current = () => subscription !== null && subscription === this.#subscription;
+    subscription = pageFeedHub().subscribe(
+      this.#streamUrl.href,
+      { symbols: this.#wanted, lastEventId: last ?? null },
+      {
+        snapshot: (ticks) => {
+          if (!current()) return;
+          this.#clearRows();
+          for (const tick of ticks) this.#rows.set(tick.symbol, newRow(tick));
+          this.#scheduleRender();
+        },
+        reset: () => {
+          if (!current()) return;
+          this.#clearRows();
+          this.#scheduleRender();
+        },
+        tick: (tick) => {
+          if (!current()) return;
+          this.#applyTick(tick);
+          this.dispatchEvent(new CustomEvent<Tick>('ticker-tick', { detail: tick, bubbles: true, composed: true }));
+        },
+        status: (status) => {
+          if (!current()) return;
+          this.#setStatus(status);
+        },
+      },
+    );
+    this.#subscription = subscription;
+
+    const streamUrl = this.#streamUrl;
+    void symbolNames(streamUrl).then((names) => {
+      if (this.#streamUrl !== streamUrl) return;
+      this.#names = names;
+      this.#scheduleRender();
+    });
+  }
+
+  #unsubscribe(): void {
+    this.#subscription?.close();
+    this.#subscription = null;
+  }
+
+  #clearRows(): void {
+    this.#rows.clear();
+    this.#sortedSymbols = null;
+  }
+
+  #setStatus(status: FeedStatus): void {
+    this.#status = status;
+    if (this.state !== status.state) this.state = status.state;
+    this.#scheduleRender();
+    this.dispatchEvent(
+      new CustomEvent<TickerStateDetail>('ticker-state', { detail: { ...status }, bubbles: true, composed: true }),
+    );
+  }
+
+  /** Applies one tick to the model; the DOM follows on the next animation frame. */
+  #applyTick(tick: Tick): void {
+    const row = this.#rows.get(tick.symbol);
+    if (!row) {
+      this.#rows.set(tick.symbol, newRow(tick));
+      this.#sortedSymbols = null;
+    } else {
+      const previous = row.tick.price;
+      row.tick = tick;
+      row.prices.push(tick.price);
+      const excess = row.prices.length - Math.max(2, this.sparklineLength);
+      if (excess > 0) row.prices.splice(0, excess);
+      if (tick.price !== previous) {
+        row.move = tick.price > previous ? 'up' : 'down';
+        row.moves++;
+      }
+      row.view = null;
+    }
+    this.#scheduleRender();
+  }
+
+  #scheduleRender(): void {
+    if (this.#frame) return;
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = 0;
+      this.requestUpdate();
+    });
+  }
+
+  #orderedRows(): Row[] {
+    if (this.#wanted.length) {
+      const rows: Row[] = [];
+      for (const symbol of this.#wanted) {
+        const row = this.#rows.get(symbol);
+        if (row) rows.push(row);
+      }
+      return rows;
+    }
+    this.#sortedSymbols ??= [...this.#rows.keys()].sort();
+    return this.#sortedSymbols.map((s) => this.#rows.get(s)!);
+  }
+
+  protected override render(): TemplateResult {
+    const rows = this.#orderedRows();
+    return html`
+      <div part="base">
+        ${this.#renderStatus()}
+        <div class="scroller">
+          <table part="table">
+            <caption part="caption">${this.#captionText()}</caption>
+            <thead>
+              <tr>
+                <th scope="col" part="header-cell" class="symbol">Symbol</th>
+                <th scope="col" part="header-cell">Last</th>
+                <th scope="col" part="header-cell">Change</th>
+                <th scope="col" part="header-cell">Change %</th>
+                <th scope="col" part="header-cell">Bid</th>
+                <th scope="col" part="header-cell">Ask</th>
+                <th scope="col" part="header-cell">Volume</th>
+                <th scope="col" part="header-cell" class="trend">Trend</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows.length
+                ? repeat(
+                    rows,
+                    (row) => row.tick.symbol,
+                    (row) => this.#renderRow(row),
+                  )
+                : this.#renderMessage()}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    `;
+  }
+
+  #renderStatus(): TemplateResult {
+    const status = this.#subscription?.status ?? this.#status;
+    const caughtUp = formatCount(status.caughtUp);
+    const ticks = status.caughtUp === 1 ? 'tick' : 'ticks';
+    let label: string;
+    let detail: string;
+    switch (status.state) {
+      case 'connecting':
+        label = 'Connecting…';
+        detail = this.#streamUrl?.host ?? '';
+        break;
+      case 'live':
+        label = 'Live';
+        detail = status.caughtUp ? `caught up ${caughtUp} ${ticks}` : '';
+        break;
+      case 'replaying':
+        label = 'Replaying';
+        detail = `${caughtUp} ${ticks} caught up`;
+        break;
+      case 'reconnecting':
+        label = 'Reconnecting…';
+        detail = status.message ?? '';
+        break;
+      case 'error':
+        label = 'Error';
+        detail = status.message ?? '';
+        break;
+    }
+    const cursor = this.#subscription?.cursor ?? null;
+    // Only the label is a live region: it changes on state changes, never per tick.
+    return html`
+      <div part="status" class="status" data-state=${status.state}>
+        <span class="dot" aria-hidden="true"></span>
+        <span class="label" role="status">${label}</span>
+        <span class="detail">${detail}</span>
+        ${cursor !== null ? html`<span class="cursor" title="Last event id">#${formatCount(cursor)}</span>` : nothing}
+      </div>
+    `;
+  }
+
+  #captionText(): string {
+    if (this.caption) return this.caption;
+    const what = this.#wanted.length ? `Quotes for ${this.#wanted.join(', ')}` : 'Live quotes';
+    return this.lastEventId !== null && this.lastEventId !== undefined
+      ? `${what}, replayed from event ${this.lastEventId}`
+      : what;
+  }
+
+  #renderMessage(): TemplateResult {
+    const status = this.#subscription?.status ?? this.#status;
+    if (status.state === 'error') {
+      return html`<tr>
+        <td colspan="8" part="message" class="message error" role="alert">
+          Could not load quotes: ${status.message ?? 'the server refused the request'}
+          ${status.code ? html` (<code>${status.code}</code>)` : nothing}
+        </td>
+      </tr>`;
+    }
+    const text =
+      status.state === 'connecting' || status.state === 'reconnecting'
+        ? `Connecting to ${this.#streamUrl?.host ?? 'the server'}…`
+        : 'No quotes yet.';
+    return html`<tr><td colspan="8" part="message" class="message">${text}</td></tr>`;
+  }
+
+  #renderRow(row: Row): TemplateResult {
+    const v = (row.view ??= viewOf(row));
+    if (row.moves !== row.flashedMoves) {
+      row.flashedMoves = row.moves;
+      row.flashParity = row.flashParity ? 0 : 1;
+    }
+    const flash = row.move && row.moves ? `flash-${row.move}-${row.flashParity}` : '';
+    const symbol = row.tick.symbol;
+    return html`
+      <tr part="row${row.move ? ` ${row.move}` : ''}" class=${flash} data-symbol=${symbol}>
+        <th scope="row" part="cell symbol" title=${this.#names.get(symbol) ?? nothing}>${symbol}</th>
+        <td part="cell price" class="num price">${v.price}</td>
+        <td part="cell change" class="num ${v.dir}">${v.change}</td>
+        <td part="cell change-pct" class="num ${v.dir}">${v.changePct}</td>
+        <td part="cell bid" class="num">${v.bid}</td>
+        <td part="cell ask" class="num">${v.ask}</td>
+        <td part="cell volume" class="num">${v.volume}</td>
+        <td part="cell sparkline" class="trend">
+          <svg class=${v.sparkDir} viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">
+            <polyline points=${v.spark}></polyline>
+          </svg>
+        </td>
+      </tr>
+    `;
+  }
+}
+
+function newRow(tick: Tick): Row {
+  return { tick, prices: [tick.price], move: null, moves: 0, flashedMoves: 0, flashParity: 0, view: null };
+}
+
+function viewOf(row: Row): RowView {
+  const t = row.tick;
+  const first = row.prices[0] ?? t.price;
+  return {
+    price: formatPrice(t.price),
+    change: formatChange(t.change),
+    changePct: formatChangePct(t.changePct),
+    bid: formatPrice(t.bid),
+    ask: formatPrice(t.ask),
+    volume: formatVolume(t.volume),
+    dir: direction(t.change),
+    spark: sparklinePoints(row.prices, SPARK_WIDTH, SPARK_HEIGHT, 2),
+    sparkDir: direction(t.price - first),
+  };
+}

@@ -1,0 +1,184 @@
+// Reads and waits on a <ticker-table> from outside, through its public properties and its open
+// shadow root, so tests say what they check ("rows", "state") instead of querying shadow DOM.
+// (After Material Web's harnesses.)
+import type { Page } from 'playwright-core';
+
+export interface TickerRow {
+  symbol: string;
+  /** The symbol's full name (the hover title), if known. */
+  name: string | null;
+  price: string;
+  change: string;
+  changePct: string;
+  bid: string;
+  ask: string;
+  volume: string;
+  /** The sparkline's polyline points. */
+  sparkline: string;
+  /** The row's class (its flash animation, if any). */
+  flashClass: string;
+}
+
+export interface TickerStatus {
+  state: string;
+  caughtUp: number;
+  message?: string;
+  code?: string;
+}
+
+/** Installed before any page script: records every `ticker-tick` and every EventSource created. */
+export function installPageRecorder(): void {
+  const w = window as unknown as {
+    __ticktape: { ticks: { el: string; id: number; symbol: string }[]; eventSources: { url: string; es: EventSource }[] };
+    EventSource: typeof EventSource;
+  };
+  w.__ticktape = { ticks: [], eventSources: [] };
+  document.addEventListener('ticker-tick', (event) => {
+    const detail = (event as CustomEvent<{ id: number; symbol: string }>).detail;
+    w.__ticktape.ticks.push({ el: (event.target as HTMLElement).id, id: detail.id, symbol: detail.symbol });
+  });
+  const Native = w.EventSource;
+  w.EventSource = class CountingEventSource extends Native {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, init);
+      w.__ticktape.eventSources.push({ url: String(url), es: this });
+    }
+  };
+}
+
+/** The EventSources the page created, with whether each is still open or connecting. */
+export function eventSources(page: Page): Promise<{ url: string; open: boolean }[]> {
+  return page.evaluate(() =>
+    (window as any).__ticktape.eventSources.map((e: { url: string; es: EventSource }) => ({
+      url: e.url,
+      open: e.es.readyState !== EventSource.CLOSED,
+    })),
+  );
+}
+
+export class TickerTableHarness {
+  constructor(
+    readonly page: Page,
+    /** A CSS selector for the element in the page's document. */
+    readonly selector: string,
+  ) {}
+
+  /** The reflected connection state. */
+  state(): Promise<string> {
+    return this.page.$eval(this.selector, (el: any) => el.state as string);
+  }
+
+  status(): Promise<TickerStatus> {
+    return this.page.$eval(this.selector, (el: any) => el.status as TickerStatus);
+  }
+
+  /** The status bar as a user reads it. */
+  statusText(): Promise<string> {
+    return this.page.$eval(this.selector, (el) =>
+      (el.shadowRoot!.querySelector('[part~="status"]')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    );
+  }
+
+  /** The message shown instead of rows (connecting, error), or null when rows are shown. */
+  message(): Promise<string | null> {
+    return this.page.$eval(this.selector, (el) => {
+      const m = el.shadowRoot!.querySelector('[part~="message"]');
+      return m ? (m.textContent ?? '').replace(/\s+/g, ' ').trim() : null;
+    });
+  }
+
+  caption(): Promise<string> {
+    return this.page.$eval(this.selector, (el) => el.shadowRoot!.querySelector('caption')?.textContent?.trim() ?? '');
+  }
+
+  columnHeaders(): Promise<string[]> {
+    return this.page.$eval(this.selector, (el) =>
+      [...el.shadowRoot!.querySelectorAll('thead th[scope="col"]')].map((th) => th.textContent!.trim()),
+    );
+  }
+
+  rows(): Promise<TickerRow[]> {
+    return this.page.$eval(this.selector, (el) =>
+      [...el.shadowRoot!.querySelectorAll('tbody tr[data-symbol]')].map((tr) => {
+        const cell = (part: string) => tr.querySelector(`[part~="${part}"]`);
+        const text = (part: string) => (cell(part)?.textContent ?? '').trim();
+        return {
+          symbol: text('symbol'),
+          name: cell('symbol')?.getAttribute('title') ?? null,
+          price: text('price'),
+          change: text('change'),
+          changePct: text('change-pct'),
+          bid: text('bid'),
+          ask: text('ask'),
+          volume: text('volume'),
+          sparkline: cell('sparkline')?.querySelector('polyline')?.getAttribute('points') ?? '',
+          flashClass: tr.getAttribute('class') ?? '',
+        };
+      }),
+    );
+  }
+
+  async symbols(): Promise<string[]> {
+    return (await this.rows()).map((r) => r.symbol);
+  }
+
+  /** The id this table has been brought up to. */
+  lastSeenId(): Promise<number | null> {
+    return this.page.$eval(this.selector, (el: any) => el.lastSeenId as number | null);
+  }
+
+  /** Ids of the `ticker-tick` events this element dispatched (needs `installPageRecorder`). */
+  tickIds(): Promise<number[]> {
+    return this.page.$eval(this.selector, (el) =>
+      (window as any).__ticktape.ticks.filter((t: { el: string }) => t.el === el.id).map((t: { id: number }) => t.id),
+    );
+  }
+
+  /** Waits until `state` is reached; the error says where the table was instead. */
+  async waitForState(state: string, timeout = 15_000): Promise<void> {
+    await this.#wait(`state ${state}`, timeout, (el, s) => el.state === s, state);
+  }
+
+  /** Waits until at least `count` rows are shown. */
+  async waitForRows(count: number, timeout = 15_000): Promise<void> {
+    await this.#wait(`${count} rows`, timeout, (el, n) => el.shadowRoot.querySelectorAll('tbody tr[data-symbol]').length >= n, count);
+  }
+
+  /** Waits until the table has caught up to (at least) log id `id`. */
+  async waitForLastSeenId(id: number, timeout = 15_000): Promise<void> {
+    await this.#wait(`last seen id ${id}`, timeout, (el, n) => el.lastSeenId !== null && el.lastSeenId >= n, id);
+  }
+
+  /** Waits until some shown price differs from what it is now. */
+  async waitForPriceChange(timeout = 15_000): Promise<void> {
+    const before = Object.fromEntries((await this.rows()).map((r) => [r.symbol, r.price]));
+    await this.#wait(
+      'a price change',
+      timeout,
+      (el, prices) =>
+        [...el.shadowRoot.querySelectorAll('tbody tr[data-symbol]')].some((tr: Element) => {
+          const symbol = tr.getAttribute('data-symbol')!;
+          const price = tr.querySelector('[part~="price"]')?.textContent?.trim();
+          return symbol in prices && price !== prices[symbol];
+        }),
+      before,
+    );
+  }
+
+  async #wait<A>(what: string, timeout: number, predicate: (el: any, arg: A) => boolean, arg: A): Promise<void> {
+    try {
+      await this.page.waitForFunction(
+        ({ selector, source, arg }) => {
+          const el = document.querySelector(selector);
+          // eslint-disable-next-line no-new-func
+          return !!el && (0, eval)(`(${source})`)(el, arg);
+        },
+        { selector: this.selector, source: predicate.toString(), arg },
+        { timeout, polling: 'raf' },
+      );
+    } catch (err) {
+      const where = await this.statusText().catch(() => '(element missing)');
+      throw new Error(`${this.selector}: timed out after ${timeout} ms waiting for ${what}; status: "${where}"`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Admin endpoints: pause, resume and news shocks, behind a bearer token.
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type Koa from 'koa';
+import type Router from '@koa/router';
+import { errors } from './errors.ts';
+
+/** What the admin endpoints drive; null on a node that does not generate. */
+export interface GeneratorControl {
+  pause(): void;
+  resume(): void;
+  shock(symbol: string, pct: number): void;
+  generating(): boolean;
+}
+
+export interface AdminDeps {
+  token: string | null;
+  role: string;
+  generator: GeneratorControl | null;
+  universeNames: ReadonlySet<string>;
+}
+
+const MAX_BODY = 16 * 1024;
+
+export function adminRoutes(router: Router, deps: AdminDeps): void {
+  const guard = authorize(deps.token);
+  const generator = (): GeneratorControl => {
+    if (!deps.generator) throw errors.notGenerating(deps.role);
+    return deps.generator;
+  };
+
+  router.post('/api/admin/pause', guard, (ctx) => {
+    const g = generator();
+    g.pause();
+    ctx.body = { generating: g.generating() };
+  });
+
+  router.post('/api/admin/resume', guard, (ctx) => {
+    const g = generator();
+    g.resume();
+    ctx.body = { generating: g.generating() };
+  });
+
+  router.post('/api/admin/shock', guard, async (ctx) => {
+    const g = generator();
+    const body = await readJson(ctx);
+    const { symbol, pct } = validateShock(body, deps.universeNames);
+    g.shock(symbol, pct);
+    ctx.body = { symbol, pct };
+  });
+}
+
+function authorize(token: string | null): Koa.Middleware {
+  // Compare digests so the comparison takes the same time whatever the length of the guess.
+  const expected = token === null ? null : createHash('sha256').update(token).digest();
+  return async (ctx, next) => {
+    if (expected === null) throw errors.adminDisabled();
+    const match = /^Bearer\s+(.+)$/i.exec(ctx.get('Authorization'));
+    if (!match) throw errors.unauthorized();
+    const given = createHash('sha256').update(match[1].trim()).digest();
+    if (!timingSafeEqual(given, expected)) throw errors.forbidden();
+    await next();
+  };
+}
+
+async function readJson(ctx: Koa.Context): Promise<unknown> {
+  if (!ctx.is('application/json') && !ctx.is('+json')) throw errors.unsupportedMediaType();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw errors.bodyTooLarge(MAX_BODY);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw errors.badBody('the request body is not valid JSON');
+  }
+}
+
+export function validateShock(body: unknown, universe: ReadonlySet<string>): { symbol: string; pct: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw errors.badBody('expected a JSON object such as {"symbol":"AAPL","pct":-5}');
+  }
+  const { symbol, pct } = body as Record<string, unknown>;
+  if (typeof symbol !== 'string' || symbol.trim() === '') throw errors.badBody('symbol: expected a symbol such as "AAPL"');
+  const name = symbol.trim().toUpperCase();
+  if (!universe.has(name)) throw errors.unknownSymbol('symbol', [name]);
+  // A move of -100 % or worse would leave no price; +1000 % is already absurd for a news shock.
+  if (typeof pct !== 'number' || !Number.isFinite(pct) || pct <= -100 || pct > 1000) {
+    throw errors.badBody(`pct: expected a percentage above -100 and at most 1000, got ${JSON.stringify(pct)}`);
+  }
+  return { symbol: name, pct };
+}

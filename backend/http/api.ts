@@ -1,0 +1,71 @@
+// The JSON API: universe, latest quotes, paged history and health. Tick JSON is stored text, so
+// responses splice it in rather than parse and re-serialise every tick.
+import Router from '@koa/router';
+import type { Bus } from '../bus/bus.ts';
+import type { EventLog } from '../log/types.ts';
+import type { SymbolSpec } from '../types.ts';
+import { errors } from './errors.ts';
+import { parseCount, parseSymbolFilter } from './params.ts';
+
+export const TICKS_DEFAULT_LIMIT = 1000;
+export const TICKS_MAX_LIMIT = 10000;
+
+export interface ApiDeps {
+  role: string;
+  universe: readonly SymbolSpec[];
+  universeNames: ReadonlySet<string>;
+  log: EventLog;
+  bus: Bus;
+  clients: () => number;
+  generating: () => boolean;
+}
+
+export function apiRoutes(router: Router, deps: ApiDeps): void {
+  const { log } = deps;
+  const symbolsBody = JSON.stringify({ symbols: deps.universe });
+
+  router.get('/api/symbols', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = symbolsBody;
+  });
+
+  router.get('/api/quotes', (ctx) => {
+    const filter = parseSymbolFilter(ctx.query.symbols, deps.universeNames);
+    requireLog(log);
+    const quotes = log.latest(filter);
+    ctx.type = 'application/json';
+    ctx.body = `{"lastEventId":${log.lastId()},"quotes":[${quotes.map((t) => t.json).join(',')}]}`;
+  });
+
+  router.get('/api/ticks', (ctx) => {
+    const filter = parseSymbolFilter(ctx.query.symbols, deps.universeNames);
+    const after = parseCount('after', ctx.query.after, 0);
+    const limit = Math.min(parseCount('limit', ctx.query.limit, TICKS_DEFAULT_LIMIT, 1), TICKS_MAX_LIMIT);
+    requireLog(log);
+    const ticks = log.readAfter(after, filter, limit);
+    // A full page may have more behind it; a short one means the reader is caught up.
+    const next = ticks.length === limit ? ticks[ticks.length - 1].id : null;
+    ctx.type = 'application/json';
+    ctx.body = `{"ticks":[${ticks.map((t) => t.json).join(',')}],"next":${next}}`;
+  });
+
+  router.get('/healthz', (ctx) => {
+    const ok = log.healthy();
+    const bus = deps.bus;
+    ctx.status = ok ? 200 : 503;
+    ctx.body = {
+      status: ok ? 'ok' : 'unavailable',
+      role: deps.role,
+      bus: bus.kind,
+      redis: bus.state(),
+      lastEventId: ok ? log.lastId() : null,
+      oldestEventId: ok ? log.oldestId() : null,
+      clients: deps.clients(),
+      generating: deps.generating(),
+    };
+  });
+}
+
+function requireLog(log: EventLog): void {
+  if (!log.healthy()) throw errors.logUnavailable();
+}

@@ -1,0 +1,89 @@
+// The Koa application: error shape, CORS, routes and the 404 for everything else.
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Registry } from 'prom-client';
+import type { Bus } from '../bus/bus.ts';
+import type { EventLog } from '../log/types.ts';
+import type { Hub } from '../stream/hub.ts';
+import type { SymbolSpec } from '../types.ts';
+import type { Logger } from '../logger.ts';
+import { adminRoutes, type GeneratorControl } from './admin.ts';
+import { apiRoutes } from './api.ts';
+import { errorMiddleware, errors } from './errors.ts';
+import { universeNames } from './params.ts';
+import { staticRoutes } from './static.ts';
+import { streamRoute } from './stream-route.ts';
+
+export interface AppDeps {
+  role: string;
+  universe: readonly SymbolSpec[];
+  log: EventLog;
+  bus: Bus;
+  hub: Hub;
+  metrics: Registry;
+  generator: GeneratorControl | null;
+  adminToken: string | null;
+  distDir: string;
+  logger: Logger;
+  /** False on a `--role simulator` node, which does not serve /stream. */
+  serveStream: boolean;
+  catchUp?: (id: number) => Promise<void>;
+  replayPage?: number;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  const names = universeNames(deps.universe);
+  const router = new Router();
+
+  if (deps.serveStream) {
+    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: names, replayPage: deps.replayPage, catchUp: deps.catchUp }));
+  }
+  apiRoutes(router, {
+    role: deps.role,
+    universe: deps.universe,
+    universeNames: names,
+    log: deps.log,
+    bus: deps.bus,
+    clients: () => deps.hub.stats().clients,
+    generating: () => deps.generator?.generating() ?? false,
+  });
+  adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universeNames: names });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = deps.metrics.contentType;
+    ctx.body = await deps.metrics.metrics();
+  });
+  staticRoutes(router, deps.distDir);
+
+  // Koa reports socket errors of finished responses here; a client hanging up is not our error.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code && CLIENT_GONE.has(err.code)) return;
+    deps.logger('http.error', { error: err.message, code: err.code }, 'warn');
+  });
+  app.use(errorMiddleware((err) => deps.logger('http.error', { error: err instanceof Error ? err.stack : String(err) }, 'error')));
+  app.use(cors);
+  app.use(router.routes());
+  app.use((ctx) => {
+    // Reached only when no route answered: 405 if the path exists under other methods, else 404.
+    const allowed = new Set(router.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods));
+    if (allowed.size > 0) throw errors.methodNotAllowed(ctx.method, ctx.path, [...allowed].join(', '));
+    throw errors.notFound(ctx.method, ctx.path);
+  });
+  return app;
+}
+
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** Everything is readable from any origin: the feed is public data and admin uses bearer tokens, not cookies. */
+const cors: Koa.Middleware = async (ctx, next) => {
+  ctx.set('Access-Control-Allow-Origin', '*');
+  ctx.set('Access-Control-Expose-Headers', 'ETag');
+  if (ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method')) {
+    ctx.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID');
+    ctx.set('Access-Control-Max-Age', '86400');
+    ctx.status = 204;
+    return;
+  }
+  await next();
+};

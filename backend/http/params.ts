@@ -1,0 +1,33 @@
+// Query-parameter parsing shared by /stream and the API, throwing catalogue errors.
+import type { SymbolSpec } from '../types.ts';
+import { errors } from './errors.ts';
+import { isEventIdText } from '../stream/sse.ts';
+
+/** `symbols=AAPL,msft`: null when absent (every symbol); a 400 naming any unknown symbol. */
+export function parseSymbolFilter(raw: string | string[] | undefined, universe: ReadonlySet<string>): Set<string> | null {
+  if (raw === undefined) return null;
+  const text = Array.isArray(raw) ? raw.join(',') : raw;
+  const names = text.split(',').map((s) => s.trim().toUpperCase());
+  if (names.some((n) => n === '')) throw errors.badSymbols('symbols', text);
+  const unknown = names.filter((n) => !universe.has(n));
+  if (unknown.length > 0) throw errors.unknownSymbol('symbols', [...new Set(unknown)]);
+  return new Set(names);
+}
+
+export function universeNames(universe: readonly SymbolSpec[]): Set<string> {
+  return new Set(universe.map((s) => s.symbol));
+}
+
+/** A non-negative integer parameter up to 2^53, or `fallback` when absent. */
+export function parseCount(param: string, raw: string | string[] | undefined, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const text = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (!isEventIdText(text) || Number(text) < min) {
+    throw errors.badInteger(param, text, min > 0 ? `an integer ≥ ${min}` : 'a non-negative integer');
+  }
+  return Number(text);
+}
+
+export function single(raw: string | string[] | undefined): string | undefined {
+  return Array.isArray(raw) ? raw[raw.length - 1] : raw;
+}

@@ -1,0 +1,52 @@
+// The built frontend (`frontend/dist/`): the demo page at `/`, the component bundle at
+// `/ticktape.js`, and any asset beside them. Embeddable from any origin, so CORS and
+// Cross-Origin-Resource-Policy allow every origin; ETags let browsers revalidate cheaply.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Router, RouterContext } from '@koa/router';
+import { errors } from './errors.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+};
+
+export function staticRoutes(router: Router, distDir: string): void {
+  const root = path.resolve(distDir);
+
+  async function send(ctx: RouterContext, relative: string, cacheControl: string): Promise<void> {
+    const file = path.resolve(root, relative);
+    if (!file.startsWith(root + path.sep)) throw errors.notFound(ctx.method, ctx.path);
+    let stat;
+    try {
+      stat = await fs.stat(file);
+    } catch {
+      if (relative === 'index.html' || relative === 'ticktape.js') throw errors.frontendMissing();
+      throw errors.notFound(ctx.method, ctx.path);
+    }
+    if (!stat.isFile()) throw errors.notFound(ctx.method, ctx.path);
+    const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', cacheControl);
+    ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    if (ctx.get('If-None-Match') === etag) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.body = await fs.readFile(file);
+  }
+
+  // The page and the bundle keep their names across builds: revalidate after a few minutes.
+  router.get('/', (ctx) => send(ctx, 'index.html', 'no-cache'));
+  router.get('/ticktape.js', (ctx) => send(ctx, 'ticktape.js', 'public, max-age=300'));
+  // Hashed names from the build never change content: cache them for good.
+  router.get('/assets/:file', (ctx) => send(ctx, path.join('assets', ctx.params.file), 'public, max-age=31536000, immutable'));
+}

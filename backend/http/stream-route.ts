@@ -1,0 +1,62 @@
+// GET /stream: validate everything before the first byte (a bad request is a plain 400 JSON,
+// nothing streamed), then hand the raw response to an SSE session.
+import type Koa from 'koa';
+import type { EventLog } from '../log/types.ts';
+import type { Hub, StreamClient } from '../stream/hub.ts';
+import { runSession } from '../stream/session.ts';
+import { parseEventId } from '../stream/sse.ts';
+import { errors } from './errors.ts';
+import { parseSymbolFilter, single } from './params.ts';
+
+export interface StreamRouteDeps {
+  log: EventLog;
+  hub: Hub;
+  universe: ReadonlySet<string>;
+  replayPage?: number;
+  /**
+   * A node that follows the cluster (an edge) may be behind: given a resume point newer than its
+   * log, wait (bounded) until its log holds it if the cluster has it. Absent on a generator.
+   */
+  catchUp?: (id: number) => Promise<void>;
+}
+
+export const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+} as const;
+
+export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
+  return async (ctx) => {
+    const filter = parseSymbolFilter(ctx.query.symbols, deps.universe);
+    const resumeFrom = resumePoint(ctx);
+    if (resumeFrom !== undefined && resumeFrom > deps.log.lastId() && deps.catchUp) await deps.catchUp(resumeFrom);
+
+    ctx.respond = false;
+    const { req, res } = ctx;
+    req.socket.setNoDelay(true);
+    req.socket.setTimeout(0);
+    if (res.destroyed) return;
+    // Headers Koa already set (CORS) are on `res` and merged by writeHead.
+    res.writeHead(200, SSE_HEADERS);
+    res.flushHeaders();
+
+    const client: StreamClient = { res, filter };
+    const gone = () => deps.hub.detach(client);
+    res.on('close', gone);
+    res.on('error', gone);
+    await runSession(client, resumeFrom, { log: deps.log, hub: deps.hub, replayPage: deps.replayPage });
+  };
+}
+
+/** The `Last-Event-ID` header (a browser's reconnect) wins over `?lastEventId=` (a first connect). */
+function resumePoint(ctx: Koa.Context): number | undefined {
+  const header = ctx.get('Last-Event-ID');
+  const fromHeader = ctx.request.headers['last-event-id'] !== undefined;
+  const raw = fromHeader ? header : single(ctx.query.lastEventId);
+  const parsed = parseEventId(raw);
+  if (parsed === null) throw errors.badLastEventId(fromHeader ? 'Last-Event-ID header' : 'query parameter', raw ?? '');
+  return parsed;
+}
+

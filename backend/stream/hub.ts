@@ -1,0 +1,128 @@
+// The hub fans committed batches out to live SSE clients. Clients are grouped by their symbol
+// filter, so a batch is framed once per distinct filter and the same bytes are written to every
+// client in the group: per-client work on the hot path is one write and one length check.
+import type { ServerResponse } from 'node:http';
+import type { LoggedTick } from '../types.ts';
+import { KEEPALIVE_FRAME, tickFrames } from './sse.ts';
+
+/** Unsent output past which a client that stopped reading is cut off (it resumes from the log). */
+export const DEFAULT_MAX_CLIENT_BUFFER = 1024 * 1024;
+
+export interface HubOptions {
+  heartbeatMs: number;
+  maxClientBufferBytes?: number;
+}
+
+export interface HubStats {
+  clients: number;
+  /** Tick events written to clients, counted once per client. */
+  delivered: number;
+  /** Tick events written while replaying from the log. */
+  replayed: number;
+  slowDisconnects: number;
+}
+
+export interface StreamClient {
+  readonly res: ServerResponse;
+  /** Upper-case symbols, or null for every symbol. */
+  readonly filter: ReadonlySet<string> | null;
+}
+
+interface FilterGroup {
+  filter: ReadonlySet<string> | null;
+  clients: Set<StreamClient>;
+}
+
+export interface Hub {
+  /** Count a connected client (it gets heartbeats, and is ended on close) before it goes live. */
+  attach(client: StreamClient): void;
+  /** Start sending live batches. Call in the same synchronous step as the client's last log read. */
+  goLive(client: StreamClient): void;
+  detach(client: StreamClient): void;
+  broadcast(batch: readonly LoggedTick[]): void;
+  /**
+   * Write replayed bytes; false when the socket wants draining. No cap here: the replay waits for
+   * 'drain' between pages, so its output is bounded by one page.
+   */
+  writeReplay(client: StreamClient, chunk: string, events: number): boolean;
+  stats(): HubStats;
+  /** End every stream (shutdown). */
+  close(): void;
+}
+
+export function filterKey(filter: ReadonlySet<string> | null): string {
+  return filter === null ? '*' : [...filter].sort().join(',');
+}
+
+export function createHub(options: HubOptions): Hub {
+  const maxBuffer = options.maxClientBufferBytes ?? DEFAULT_MAX_CLIENT_BUFFER;
+  const attached = new Set<StreamClient>();
+  const groups = new Map<string, FilterGroup>();
+  const counters = { delivered: 0, replayed: 0, slowDisconnects: 0 };
+
+  const heartbeat = setInterval(() => {
+    for (const client of attached) write(client, KEEPALIVE_FRAME);
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  /** Writes and enforces the buffer cap. Returns false if the client was cut off or must drain. */
+  function write(client: StreamClient, chunk: string): boolean {
+    const { res } = client;
+    if (res.destroyed || res.writableEnded) return false;
+    const flushed = res.write(chunk);
+    if (res.writableLength > maxBuffer) {
+      counters.slowDisconnects++;
+      detach(client);
+      res.destroy();
+      return false;
+    }
+    return flushed;
+  }
+
+  function detach(client: StreamClient): void {
+    attached.delete(client);
+    const key = filterKey(client.filter);
+    const group = groups.get(key);
+    if (group && group.clients.delete(client) && group.clients.size === 0) groups.delete(key);
+  }
+
+  return {
+    attach(client) {
+      attached.add(client);
+    },
+    goLive(client) {
+      if (!attached.has(client)) return;
+      const key = filterKey(client.filter);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { filter: client.filter, clients: new Set() }));
+      group.clients.add(client);
+    },
+    detach,
+    broadcast(batch) {
+      for (const group of groups.values()) {
+        const { filter } = group;
+        const ticks = filter === null ? batch : batch.filter((t) => filter.has(t.symbol));
+        if (ticks.length === 0) continue;
+        const chunk = tickFrames(ticks);
+        for (const client of group.clients) {
+          if (write(client, chunk) || !client.res.destroyed) counters.delivered += ticks.length;
+        }
+      }
+    },
+    writeReplay(client, chunk, events) {
+      if (client.res.destroyed || client.res.writableEnded) return false;
+      counters.replayed += events;
+      counters.delivered += events;
+      return client.res.write(chunk);
+    },
+    stats() {
+      return { clients: attached.size, ...counters };
+    },
+    close() {
+      clearInterval(heartbeat);
+      for (const client of attached) client.res.end();
+      attached.clear();
+      groups.clear();
+    },
+  };
+}

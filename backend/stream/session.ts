@@ -1,0 +1,86 @@
+// One SSE connection from its first byte to going live: the resume decision of the contract
+// (snapshot, replay, or reset + snapshot) and the replay itself, paged from the log with
+// back-pressure. The hand-over to live is gap- and duplicate-free because the log is synchronous:
+// the read that finds the head and `hub.goLive` run in one JavaScript task, and every batch is
+// committed and broadcast in one task too, so no batch can fall between them.
+import type { ServerResponse } from 'node:http';
+import type { EventLog } from '../log/types.ts';
+import type { Hub, StreamClient } from './hub.ts';
+import { RETRY_FRAME, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
+
+/** Rows per replay read: large enough to amortise the query, small enough to bound memory. */
+export const REPLAY_PAGE = 500;
+
+export interface SessionDeps {
+  log: EventLog;
+  hub: Hub;
+  /** Rows per replay read (tests make it small to exercise paging). */
+  replayPage?: number;
+}
+
+export type ResumeDecision =
+  | { kind: 'snapshot' }
+  | { kind: 'replay'; after: number }
+  | { kind: 'reset'; reason: ResetReason };
+
+/** Within the log when oldestId − 1 ≤ N ≤ lastId (so 0 on an unpruned log replays everything). */
+export function decideResume(resumeFrom: number | undefined, oldestId: number, lastId: number): ResumeDecision {
+  if (resumeFrom === undefined) return { kind: 'snapshot' };
+  // An empty log has no oldest id: only a resume point at its head (0) is within it.
+  const floor = lastId === 0 ? 0 : oldestId - 1;
+  if (resumeFrom < floor) return { kind: 'reset', reason: 'expired' };
+  if (resumeFrom > lastId) return { kind: 'reset', reason: 'unknown' };
+  return { kind: 'replay', after: resumeFrom };
+}
+
+/**
+ * Run the session on a response whose headers are already sent. Resolves when the client is live
+ * or gone; from then on the hub feeds it.
+ */
+export async function runSession(client: StreamClient, resumeFrom: number | undefined, deps: SessionDeps): Promise<void> {
+  const { log, hub } = deps;
+  const page = deps.replayPage ?? REPLAY_PAGE;
+  if (client.res.destroyed) return;
+  hub.attach(client);
+  client.res.write(RETRY_FRAME);
+
+  const decision = decideResume(resumeFrom, log.oldestId(), log.lastId());
+  if (decision.kind !== 'replay') {
+    if (decision.kind === 'reset') client.res.write(resetFrame(decision.reason, log.oldestId(), log.lastId()));
+    // Snapshot and live in one task: the snapshot's id is the head the live feed continues from.
+    client.res.write(snapshotFrame(log.lastId(), log.latest(client.filter)));
+    hub.goLive(client);
+    return;
+  }
+
+  let cursor = decision.after;
+  for (;;) {
+    if (client.res.destroyed) return;
+    const rows = log.readAfter(cursor, client.filter, page);
+    let flushed = true;
+    if (rows.length > 0) {
+      flushed = hub.writeReplay(client, tickFrames(rows), rows.length);
+      cursor = rows[rows.length - 1].id;
+    }
+    if (rows.length < page) {
+      hub.goLive(client);
+      return;
+    }
+    if (client.res.destroyed) return;
+    // Let other clients and the scheduler run between pages; wait for the socket when it is full.
+    if (!flushed) await drainedOrClosed(client.res);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,79 @@
+// The ticktape process: options, the frontend build, the server, signals. Options are validated
+// before anything else happens, so a typo fails in milliseconds with one line naming it.
+import { ConfigError, parseOptions } from './config.ts';
+import { createConsoleLogger } from './logger.ts';
+import { startServer } from './server.ts';
+
+/** The contract's bound on a graceful stop; past it we exit anyway. */
+const SHUTDOWN_DEADLINE_MS = 5000;
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`ticktape: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(parsed.text.endsWith('\n') ? parsed.text : parsed.text + '\n');
+    return;
+  }
+  const { config } = parsed;
+  const logger = createConsoleLogger();
+
+  try {
+    const { ensureFrontendBuilt } = await import('../frontend/build.ts');
+    await ensureFrontendBuilt();
+  } catch (err) {
+    // The feed and the API do not need the page: serve them and say what is missing.
+    logger('frontend.build_failed', { error: (err as Error).message }, 'warn');
+  }
+
+  const server = await startServer({ config, logger });
+  logger('start', {
+    role: config.role,
+    seed: config.seed,
+    seedSource: config.seedSource,
+    symbols: config.universe.length,
+    interval: config.interval,
+    speed: config.speed,
+    db: config.db,
+    bus: server.bus.kind,
+    lastEventId: server.log.lastId(),
+  });
+  process.stdout.write(`listening on ${server.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger('shutdown', { signal, lastEventId: server.log.lastId() });
+    setTimeout(() => {
+      logger('shutdown.timeout', { afterMs: SHUTDOWN_DEADLINE_MS }, 'error');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    server.close().then(
+      () => {
+        logger('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger('shutdown.failed', { error: (err as Error).message }, 'error');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  const e = err as NodeJS.ErrnoException;
+  const reason = e.code === 'EADDRINUSE' ? `address in use (${e.message})` : e.message;
+  process.stderr.write(`ticktape: cannot start: ${reason}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+// Start a real ticktape server for a test: real SQLite file in a temp dir, port 0, options given
+// by their CLI names and parsed by the real option parser (so tests exercise it too).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseOptions } from '../../config.ts';
+import type { Bus } from '../../bus/bus.ts';
+import { startServer, type TicktapeServer } from '../../server.ts';
+import type { Logger } from '../../logger.ts';
+
+export type TestServerOptions = Record<string, string | number | undefined> & {
+  /** In-process bus shared with another server in this test. */
+  bus?: never;
+};
+
+export interface TestServer extends TicktapeServer {
+  /** The database file, for restarting on the same log. */
+  readonly db: string;
+  readonly dir: string;
+}
+
+export interface TestServerExtras {
+  bus?: Bus;
+  logger?: Logger;
+  maxClientBufferBytes?: number;
+  replayPage?: number;
+}
+
+export function tempDir(prefix = 'ticktape-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** `startTestServer({ interval: 50, symbols: 'AAPL,MSFT', seed: 1 })`; port 0 and a temp db unless given. */
+export async function startTestServer(options: Record<string, string | number | undefined> = {}, extras: TestServerExtras = {}): Promise<TestServer> {
+  const dir = tempDir();
+  const merged: Record<string, string | number | undefined> = { port: 0, db: path.join(dir, 'ticks.db'), ...options };
+  const argv = Object.entries(merged).flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)]));
+  const parsed = parseOptions(argv, {});
+  if (parsed.kind !== 'config') throw new Error('startTestServer: --help is not a server');
+  const server = await startServer({ config: parsed.config, ...extras });
+  return Object.assign(server, { db: parsed.config.db, dir });
+}

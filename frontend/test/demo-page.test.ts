@@ -1,0 +1,79 @@
+// The demo page at `/`: the whole universe live, a symbol filter, the embed snippet with the
+// server's real address, working links to the API, and a light/dark switch.
+import * as assert from 'uvu/assert';
+import { startTestServer, type TestServer } from '../../backend/test/helpers/server.ts';
+import { browserSuite } from './helpers/browser.ts';
+import { TickerTableHarness } from './helpers/ticker-table-harness.ts';
+
+const test = browserSuite<{ server: TestServer }>('demo page');
+
+test.before(async (state) => {
+  state.server = await startTestServer({ interval: 50, seed: 6 });
+  test.cleanup(() => state.server.close());
+});
+
+test('shows the whole universe live', async ({ page, server }) => {
+  await page.goto(server.url + '/');
+  const table = new TickerTableHarness(page, '#live-table');
+  await table.waitForState('live');
+  const { symbols } = (await (await fetch(`${server.url}/api/symbols`)).json()) as { symbols: { symbol: string }[] };
+  await table.waitForRows(symbols.length);
+  assert.equal(await table.symbols(), symbols.map((s) => s.symbol).sort());
+  await table.waitForPriceChange();
+});
+
+test('the filter narrows the table to the typed symbols, and "All" restores it', async ({ page, server }) => {
+  await page.goto(server.url + '/');
+  const table = new TickerTableHarness(page, '#live-table');
+  await table.waitForRows(5);
+  await page.fill('#filter-input', 'msft, aapl');
+  await page.click('#filter-form button[type="submit"]');
+  await page.waitForFunction(() => (document.querySelector('#live-table') as any).symbols === 'MSFT,AAPL');
+  await table.waitForState('live');
+  await table.waitForRows(2);
+  assert.equal(await table.symbols(), ['MSFT', 'AAPL']);
+  await table.waitForPriceChange();
+  assert.match(page.url(), /symbols=MSFT%2CAAPL|symbols=MSFT,AAPL/, 'the filter is kept in the address');
+
+  // Chips toggle symbols too.
+  await page.click('.chip[title]:has-text("NVDA")');
+  await page.waitForFunction(() => (document.querySelector('#live-table') as any).symbols === 'MSFT,AAPL,NVDA');
+  await table.waitForRows(3);
+
+  await page.click('#filter-clear');
+  await table.waitForRows(10);
+});
+
+test('the embed snippet uses the server’s real address', async ({ page, server }) => {
+  await page.goto(server.url + '/');
+  const code = await page.textContent('#snippet');
+  assert.ok(code!.includes(`<script type="module" src="${server.url}/ticktape.js"></script>`), code!);
+  assert.ok(code!.includes(`<ticker-table src="${server.url}/stream"`), code!);
+});
+
+test('links to the API answer', async ({ page, server }) => {
+  await page.goto(server.url + '/');
+  const hrefs = await page.$$eval('#api a', (as) => as.map((a) => a.getAttribute('href')!));
+  for (const path of ['/api/symbols', '/api/quotes', '/api/ticks', '/healthz', '/metrics']) {
+    const href = hrefs.find((h) => h.split('?')[0] === path);
+    assert.ok(href, `a link to ${path}`);
+    const res = await fetch(server.url + href);
+    assert.is(res.status, 200, href);
+    await res.arrayBuffer();
+  }
+});
+
+test('light and dark: the system scheme by default, or the one picked', async ({ page, server }) => {
+  const background = () => page.$eval('#live-table', (el) => getComputedStyle(el).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(server.url + '/');
+  await new TickerTableHarness(page, '#live-table').waitForRows(1);
+  const dark = await background();
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await background();
+  assert.is.not(dark, light, 'follows prefers-color-scheme');
+  await page.click('[data-theme-choice="dark"]');
+  assert.is(await background(), dark, 'the page’s --ticker-* properties win over the system scheme');
+});
+
+test.run();

@@ -20,8 +20,8 @@ async function logIds(server: TestServer, after: number, upTo: number): Promise<
   const ids: number[] = [];
   let next: number | null = after;
   while (next !== null && next < upTo) {
-    const { body } = await getJson(`${server.url}/api/ticks?after=${next}&limit=10000`);
-    for (const t of body.ticks as { id: number }[]) if (t.id <= upTo) ids.push(t.id);
+    const { body }: { body: { ticks: { id: number }[]; next: number | null } } = await getJson(`${server.url}/api/ticks?after=${next}&limit=10000`);
+    for (const t of body.ticks) if (t.id <= upTo) ids.push(t.id);
     next = body.next;
   }
   return ids;

@@ -330,7 +330,7 @@ export class TickerTable extends LitElement {
   protected override render(): TemplateResult {
     const rows = this.#orderedRows();
     return html`
-      <div part="base">
+      <div part="base" class="base">
         ${this.#renderStatus()}
         <div class="scroller">
           <table part="table">

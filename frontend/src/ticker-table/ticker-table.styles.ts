@@ -39,20 +39,32 @@ export const tickerTableStyles = css`
 
     display: block;
     box-sizing: border-box;
-    font-family: var(--_font);
-    font-size: var(--_font-size);
-    font-weight: 400;
-    font-style: normal;
-    line-height: 1.4;
-    letter-spacing: normal;
-    text-align: start;
-    text-transform: none;
-    color: var(--_fg);
     background: var(--_bg);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     overflow: hidden;
     contain: content;
+  }
+
+  /* Inherited text properties are set here rather than on :host, where the page's own rules
+     (say "* { color: red }") would win and be inherited by everything inside. */
+  .base {
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    font-weight: 400;
+    font-style: normal;
+    font-variant: normal;
+    line-height: 1.4;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-align: start;
+    text-indent: 0;
+    text-transform: none;
+    text-shadow: none;
+    white-space: normal;
+    color: var(--_fg);
+    cursor: auto;
+    visibility: visible;
   }
 
   @media (prefers-color-scheme: dark) {

@@ -1,0 +1,90 @@
+// SIGTERM and SIGINT: the process stops generating, ends every stream, closes the log cleanly
+// (WAL checkpointed into the main file) and exits 0 within the contract's 5 s; a restart on the
+// same file continues the ids.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ensureFrontendBuilt } from '../../../frontend/build.ts';
+import { contiguity, waitForLastId } from '../helpers/http.ts';
+import { logLine, startChildServer, stopChild, type ChildServer } from '../helpers/process.ts';
+import { tempDir } from '../helpers/server.ts';
+import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
+import { readLogFile, ticksBetween } from './fixtures.ts';
+
+/** The contract's bound on a graceful stop (not a speed target). */
+const SHUTDOWN_BOUND_MS = 5000;
+
+const dir = tempDir('ticktape-shutdown-');
+const children: ChildServer[] = [];
+const connections: SseConnection[] = [];
+
+test.before(async () => {
+  await ensureFrontendBuilt();
+});
+
+test.after(async () => {
+  for (const conn of connections) conn.close();
+  await Promise.all(children.map((child) => stopChild(child)));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function fileSize(file: string): number | null {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`${signal}: streams end, the log is closed cleanly, exit 0 within 5 s, and a restart continues the ids`, async () => {
+    const db = path.join(dir, `${signal}.db`);
+    const args = ['--port', '0', '--interval', '5', '--symbols', 'AAPL,MSFT,IBM:140', '--seed', '5', '--db', db, '--heartbeat', '60000'];
+    const child = await startChildServer(args);
+    children.push(child);
+    const live = await connectSse(`${child.url}/stream`);
+    const replaying = await connectSse(`${child.url}/stream`, { 'Last-Event-ID': '0' });
+    connections.push(live, replaying);
+    await Promise.all([live, replaying].map((c) => c.waitForCount((e) => e.event === 'tick', 100)));
+
+    const sent = Date.now();
+    assert.ok(child.kill(signal));
+    const exit = await child.exited;
+    const tookMs = Date.now() - sent;
+    console.log(`  ${signal} → exit in ${tookMs} ms`);
+    assert.equal(exit, { code: 0, signal: null }, `exit; stderr:\n${child.stderr}`);
+    assert.ok(tookMs <= SHUTDOWN_BOUND_MS, `exit took ${tookMs} ms, over the contract's ${SHUTDOWN_BOUND_MS} ms`);
+    assert.is(logLine(child.stdout, 'shutdown')?.signal, signal);
+    assert.ok(logLine(child.stdout, 'stopped'), `no event=stopped line in:\n${child.stdout}`);
+    assert.is(child.stderr, '', 'a graceful stop writes nothing on stderr');
+
+    // The server ended both streams (the clients never closed them).
+    await Promise.all([live.ended, replaying.ended]);
+
+    // Closed cleanly: everything checkpointed into the main file, the WAL truncated or removed.
+    const wal = fileSize(`${db}-wal`);
+    assert.ok(wal === null || wal === 0, `${db}-wal holds ${wal} bytes after a graceful stop`);
+    const stopped = readLogFile(db);
+    assert.is(stopped.minId, 1);
+    assert.is(stopped.count, stopped.maxId, 'gap-free from id 1');
+    // Nothing reached a client that the log does not hold.
+    for (const conn of [live, replaying]) {
+      const ids = ticksOf(conn.events).map((t) => t.id);
+      assert.is(contiguity(ids), null);
+      assert.ok(ids[ids.length - 1] <= stopped.maxId, `a client saw ${ids[ids.length - 1]}, the log ends at ${stopped.maxId}`);
+    }
+    // The shutdown line reports the last id, and no batch was committed after it.
+    assert.is(Number(logLine(child.stdout, 'shutdown')?.lastEventId), stopped.maxId);
+
+    const restarted = await startChildServer(args);
+    children.push(restarted);
+    assert.is(Number(logLine(restarted.stdout, 'start')?.lastEventId), stopped.maxId);
+    await waitForLastId(restarted.url, stopped.maxId + 30);
+    const across = await ticksBetween(restarted.url, stopped.maxId - 3, stopped.maxId + 30);
+    assert.equal(across.map((t) => t.id), Array.from({ length: 33 }, (_, i) => stopped.maxId - 2 + i));
+    assert.equal(await stopChild(restarted), { code: 0, signal: null });
+  });
+}
+
+test.run();

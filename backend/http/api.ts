@@ -31,8 +31,7 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
 
   router.get('/api/quotes', (ctx) => {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universeNames);
-    requireLog(log);
-    const quotes = log.latest(filter);
+    const quotes = fromLog(log, () => log.latest(filter));
     ctx.type = 'application/json';
     ctx.body = `{"lastEventId":${log.lastId()},"quotes":[${quotes.map((t) => t.json).join(',')}]}`;
   });
@@ -41,8 +40,7 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universeNames);
     const after = parseCount('after', ctx.query.after, 0);
     const limit = Math.min(parseCount('limit', ctx.query.limit, TICKS_DEFAULT_LIMIT, 1), TICKS_MAX_LIMIT);
-    requireLog(log);
-    const ticks = log.readAfter(after, filter, limit);
+    const ticks = fromLog(log, () => log.readAfter(after, filter, limit));
     // A full page may have more behind it; a short one means the reader is caught up.
     const next = ticks.length === limit ? ticks[ticks.length - 1].id : null;
     ctx.type = 'application/json';
@@ -66,6 +64,16 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
   });
 }
 
-function requireLog(log: EventLog): void {
+/**
+ * Reads from the log, answering 503 when it is unusable: already known to be, or found to be by
+ * this very read (a storage error such as a corrupt page marks the log unhealthy as it throws).
+ */
+function fromLog<T>(log: EventLog, read: () => T): T {
   if (!log.healthy()) throw errors.logUnavailable();
+  try {
+    return read();
+  } catch (err) {
+    if (!log.healthy()) throw errors.logUnavailable();
+    throw err;
+  }
 }

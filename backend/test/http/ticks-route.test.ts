@@ -1,0 +1,132 @@
+// GET /api/ticks: pages of ascending ids after `after`, limit 1000 by default and clamped to 10000,
+// `next` chaining the pages until null; the whole log pages through exactly once, filtered or not;
+// malformed `after`/`limit` are 400s naming the parameter. The server runs on a log of 10 500 ticks
+// built beforehand by the real simulator, and generates nothing during the test.
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { builtinSymbol } from '../../simulator/universe.ts';
+import type { Tick } from '../../types.ts';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { contiguity, getJson } from '../helpers/http.ts';
+import { assertError, buildLog } from './fixtures.ts';
+
+const STEPS = 5250; // × 2 symbols = 10 500 ticks, more than the 10 000 clamp
+let server: TestServer;
+let total: number;
+
+test.before(async () => {
+  const db = path.join(tempDir(), 'ticks.db');
+  total = buildLog(db, [builtinSymbol('AAPL')!, builtinSymbol('MSFT')!], STEPS);
+  server = await startTestServer({ db, interval: 1_000_000, symbols: 'AAPL,MSFT', seed: 1 });
+});
+test.after(() => server.close());
+
+interface Page {
+  ticks: Tick[];
+  next: number | null;
+}
+
+async function page(query: string): Promise<Page> {
+  const res = await getJson<Page>(`${server.url}/api/ticks${query}`);
+  assert.is(res.status, 200, `${query}: ${JSON.stringify(res.body).slice(0, 200)}`);
+  assert.match(String(res.headers.get('content-type')), /^application\/json/);
+  assert.equal(Object.keys(res.body), ['ticks', 'next']);
+  return res.body;
+}
+
+const ids = (ticks: Tick[]) => ticks.map((t) => t.id);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+test('the log under test holds more than 10 000 ticks', async () => {
+  assert.is(total, 10_500);
+  assert.is((await getJson(`${server.url}/healthz`)).body.lastEventId, 10_500);
+});
+
+test('no parameters: ids 1…1000 (after defaults to 0, limit to 1000), next = 1000', async () => {
+  const { ticks, next } = await page('');
+  assert.equal(ids(ticks), range(1, 1000));
+  assert.is(next, 1000);
+});
+
+test('after=N gives ascending ids > N; next is the after of the following page', async () => {
+  const first = await page('?after=500&limit=10');
+  assert.equal(ids(first.ticks), range(501, 510));
+  assert.is(first.next, 510);
+  const second = await page(`?after=${first.next}&limit=10`);
+  assert.equal(ids(second.ticks), range(511, 520));
+});
+
+test('limit above 10 000 is clamped to 10 000; exactly 10 000 is allowed', async () => {
+  for (const limit of [10_001, 20_000, 2 ** 53]) {
+    const { ticks, next } = await page(`?limit=${limit}`);
+    assert.equal(ids(ticks), range(1, 10_000), `limit=${limit}`);
+    assert.is(next, 10_000);
+  }
+  assert.is((await page('?limit=10000')).ticks.length, 10_000);
+});
+
+test('next is null once caught up, including on an empty page after the newest id', async () => {
+  const tail = await page('?after=10490&limit=100');
+  assert.equal(ids(tail.ticks), range(10_491, 10_500));
+  assert.is(tail.next, null);
+  assert.equal(await page('?after=10500'), { ticks: [], next: null });
+  assert.equal(await page(`?after=${2 ** 53}`), { ticks: [], next: null });
+});
+
+test('paging through the whole log with next yields every id exactly once, in order', async () => {
+  for (const limit of [777, 10_000]) {
+    const seen: number[] = [];
+    let after: number | null = 0;
+    let pages = 0;
+    while (after !== null) {
+      const p: Page = await page(`?after=${after}&limit=${limit}`);
+      seen.push(...ids(p.ticks));
+      after = p.next;
+      assert.ok(++pages <= Math.ceil(total / limit) + 1, 'paging terminates');
+    }
+    assert.is(seen.length, total, `limit=${limit}`);
+    assert.is(seen[0], 1);
+    assert.is(contiguity(seen), null);
+  }
+});
+
+test('a symbol filter (case-insensitive) pages through exactly that symbol\'s ticks', async () => {
+  const everything: Tick[] = [];
+  for (let after: number | null = 0; after !== null; ) {
+    const p: Page = await page(`?after=${after}&limit=10000`);
+    everything.push(...p.ticks);
+    after = p.next;
+  }
+  const expected = ids(everything.filter((t) => t.symbol === 'MSFT'));
+  assert.is(expected.length, STEPS);
+
+  const seen: Tick[] = [];
+  for (let after: number | null = 0; after !== null; ) {
+    const p: Page = await page(`?symbols=msft&after=${after}&limit=999`);
+    seen.push(...p.ticks);
+    after = p.next;
+  }
+  assert.ok(seen.every((t) => t.symbol === 'MSFT'));
+  assert.equal(ids(seen), expected);
+
+  // Both symbols named: the same as no filter.
+  assert.equal(await page('?symbols=AAPL,msft&after=42&limit=50'), await page('?after=42&limit=50'));
+});
+
+test('an unknown symbol or a malformed list is a 400 naming it', async () => {
+  assertError(await getJson(`${server.url}/api/ticks?symbols=AAPL,NOPE`), 400, 'UNKNOWN_SYMBOL', /NOPE/);
+  assertError(await getJson(`${server.url}/api/ticks?symbols=AAPL,`), 400, 'BAD_SYMBOLS', /symbols/);
+});
+
+const BAD_VALUES = ['-1', 'abc', '1.5', '', ' ', '1e3', '0x10', '+5', String(2n ** 53n + 1n), '99999999999999999999'];
+for (const param of ['after', 'limit']) {
+  for (const bad of param === 'limit' ? [...BAD_VALUES, '0'] : BAD_VALUES) {
+    test(`${param}=${JSON.stringify(bad)} is a 400 naming ${param}`, async () => {
+      const res = await getJson(`${server.url}/api/ticks?${param}=${encodeURIComponent(bad)}`);
+      assertError(res, 400, 'BAD_PARAMETER', new RegExp(`^${param}\\b`));
+    });
+  }
+}
+
+test.run();

@@ -402,7 +402,7 @@ class Feed {
     if (problem && problem.status !== null && problem.status >= 400 && problem.status < 500) {
       // A 4xx will not go away by retrying. When subscribers ask for different symbols, find the
       // ones the server rejects instead of failing everyone.
-      const isolated = this.#subs.size > 1 && (await this.#rejectBadSubscribers());
+      const isolated = problem.code === 'UNKNOWN_SYMBOL' && this.#subs.size > 1 && (await this.#rejectBadSubscribers());
       if (!isolated) for (const sub of [...this.#subs]) this.#fail(sub, problem);
       this.#requestSync();
       return;

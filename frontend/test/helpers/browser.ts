@@ -91,7 +91,10 @@ export function browserSuite<S extends object = {}>(title: string) {
   };
 
   return Object.assign(register, {
-    before: (fn: Handler<S & BrowserContextState>) => test.before(fn),
+    /** Suite setup (servers); not run when the tests are skipped. */
+    before: (fn: Handler<S & BrowserContextState>) => {
+      if (available) test.before(fn);
+    },
     cleanup: (fn: () => unknown) => cleanups.push(fn),
     run: () => {
       if (skipped) {

@@ -59,16 +59,11 @@ async function withLock(fn: () => Promise<void>): Promise<void> {
   for (;;) {
     try {
       fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let age = 0;
-      try {
-        age = Date.now() - fs.statSync(lockDir).mtimeMs;
-      } catch {
-        continue; // released between our attempts
-      }
-      if (age > LOCK_STALE_MS || Date.now() > deadline) {
+      if (!lockHolderAlive() || Date.now() > deadline) {
         fs.rmSync(lockDir, { recursive: true, force: true }); // left by a killed build
         continue;
       }
@@ -79,5 +74,25 @@ async function withLock(fn: () => Promise<void>): Promise<void> {
     await fn();
   } finally {
     fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/** Whether the process that took the lock still runs (a lock just taken may not have its pid yet). */
+function lockHolderAlive(): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+  } catch {
+    try {
+      return Date.now() - fs.statSync(lockDir).mtimeMs < 5000;
+    } catch {
+      return false; // released meanwhile
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -21,9 +21,9 @@ const TYPES: Record<string, string> = {
 export function staticRoutes(router: Router, distDir: string): void {
   const root = path.resolve(distDir);
 
-  async function send(ctx: RouterContext, relative: string, cacheControl: string): Promise<void> {
+  async function send(ctx: RouterContext, relative: string, cacheControl: string, within = root): Promise<void> {
     const file = path.resolve(root, relative);
-    if (!file.startsWith(root + path.sep)) throw errors.notFound(ctx.method, ctx.path);
+    if (!file.startsWith(within + path.sep)) throw errors.notFound(ctx.method, ctx.path);
     let stat;
     try {
       stat = await fs.stat(file);
@@ -37,7 +37,7 @@ export function staticRoutes(router: Router, distDir: string): void {
     ctx.set('Cache-Control', cacheControl);
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
     ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    if (ctx.get('If-None-Match') === etag) {
+    if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
       return;
     }
@@ -48,5 +48,17 @@ export function staticRoutes(router: Router, distDir: string): void {
   router.get('/', (ctx) => send(ctx, 'index.html', 'no-cache'));
   router.get('/ticktape.js', (ctx) => send(ctx, 'ticktape.js', 'public, max-age=300'));
   // Hashed names from the build never change content: cache them for good.
-  router.get('/assets/:file', (ctx) => send(ctx, path.join('assets', ctx.params.file), 'public, max-age=31536000, immutable'));
+  // `:file` is decoded, so `..%2Findex.html` arrives as `../index.html`: only files inside assets/.
+  const assets = path.join(root, 'assets');
+  router.get('/assets/:file', (ctx) => send(ctx, path.join('assets', ctx.params.file), 'public, max-age=31536000, immutable', assets));
+}
+
+/**
+ * RFC 9110 §13.1.2: If-None-Match is `*` or a list of entity tags, compared weakly (a `W/` prefix
+ * on either side does not matter), so a cache that sends several tags still gets its 304.
+ */
+function matchesIfNoneMatch(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }

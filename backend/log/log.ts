@@ -91,6 +91,7 @@ class SqliteEventLog implements EventLog {
   /** One statement per symbol, because a k-way merge keeps k iterators open at once. */
   private readonly symbolCursors = new Map<string, Database.Statement<[string, number, number], LoggedTick>>();
   private readonly writeBatch: (rows: LoggedTick[], timestamps: number[], checkpoint: string | undefined) => number;
+  private readonly deleteAll: () => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -122,6 +123,11 @@ class SqliteEventLog implements EventLog {
       // Deleting at most max(pruneBatch, 2 × batch) rows bounds the cost of any one write, and
       // still outpaces the batch itself, so a log over retention converges back to it.
       return this.pruneStep(oldest, newLast, Math.max(this.pruneBatch, 2 * rows.length));
+    });
+
+    this.deleteAll = db.transaction(() => {
+      db.prepare('DELETE FROM ticks').run();
+      db.prepare('DELETE FROM checkpoint').run();
     });
 
     this.guard(() => this.load());
@@ -169,6 +175,14 @@ class SqliteEventLog implements EventLog {
     }
     this.commit(fresh, timestamps, undefined);
     return fresh;
+  }
+
+  clear(): void {
+    this.guard(() => this.deleteAll());
+    this.last = 0;
+    this.oldest = 0;
+    this.storedCheckpoint = undefined;
+    this.newest.clear();
   }
 
   readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[] {

@@ -38,6 +38,13 @@ export interface EventLog {
    * a LogGapError is thrown and nothing is written. Returns the ticks stored.
    */
   appendReplicated(ticks: LoggedTick[]): LoggedTick[];
+  /**
+   * Delete every tick and the checkpoint in one transaction. For a follower that can no longer
+   * continue the cluster feed gap-free (or holds ticks the feed contradicts): it starts over
+   * empty, and an empty log may take the feed up at any id. Ids are not reused by this: the
+   * feed's ids only grow.
+   */
+  clear(): void;
   /** Ascending ticks with id > afterId, only `symbols` (upper case) when given, at most `limit`. */
   readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[];
   /** The newest tick of each symbol (of `symbols` when given), in symbol order. */

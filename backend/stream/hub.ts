@@ -46,6 +46,11 @@ export interface Hub {
    */
   writeReplay(client: StreamClient, chunk: string, events: number): boolean;
   stats(): HubStats;
+  /**
+   * End every stream but keep serving new ones: the log under them was replaced (a follower
+   * started over), so each client must reconnect and resume against the new log.
+   */
+  endAll(): void;
   /** End every stream (shutdown). */
   close(): void;
 }
@@ -86,6 +91,13 @@ export function createHub(options: HubOptions): Hub {
     if (group && group.clients.delete(client) && group.clients.size === 0) groups.delete(key);
   }
 
+  function endAll(): void {
+    // Writes after end() are refused (writableEnded), so a replay in progress sends nothing more.
+    for (const client of attached) client.res.end();
+    attached.clear();
+    groups.clear();
+  }
+
   return {
     attach(client) {
       attached.add(client);
@@ -118,11 +130,10 @@ export function createHub(options: HubOptions): Hub {
     stats() {
       return { clients: attached.size, ...counters };
     },
+    endAll,
     close() {
       clearInterval(heartbeat);
-      for (const client of attached) client.res.end();
-      attached.clear();
-      groups.clear();
+      endAll();
     },
   };
 }

@@ -27,6 +27,11 @@ export interface RedisBusOptions {
   maxLen?: number;
   /** How long a follower's XREAD blocks before it asks again (ms, default 5000). */
   blockMs?: number;
+  /**
+   * Write only while Redis key `fence.key` holds `fence.token` (a leader lease): checked inside
+   * the append script, so a node that lost its lease cannot append even a batch already in flight.
+   */
+  fence?: { key: string; token: string };
 }
 
 const DEFAULT_KEY = 'ticktape:ticks';
@@ -86,12 +91,27 @@ end
 return {'ok', last, 0}
 `;
 
+// The same append, fenced: KEYS[2] is the lease key and the last ARGV the holder's token, taken
+// off before the append proper so its ARGV layout is unchanged. Refused as {'fenced', last, 0}.
+const FENCED_APPEND_LUA = APPEND_LUA.replace(
+  'local key = KEYS[1]',
+  `local token = table.remove(ARGV)
+if redis.call('GET', KEYS[2]) ~= token then return {'fenced', lastId(KEYS[1]), 0} end
+local key = KEYS[1]`,
+);
+
 const GET_LAST_LUA = LAST_ID_LUA + `\nreturn lastId(KEYS[1])\n`;
 
 /** The scripts registered with `defineCommand` (ioredis runs them by EVALSHA, falling back to EVAL). */
 interface ScriptCommands {
   ticktapeAppend(key: string, ...args: (string | number)[]): Promise<[status: string, last: string, same: number]>;
+  ticktapeAppendFenced(key: string, fenceKey: string, ...args: (string | number)[]): Promise<[status: string, last: string, same: number]>;
   ticktapeLastId(key: string): Promise<string>;
+}
+
+/** An append refused because this node does not hold the fence key; the pump retries later. */
+class FencedError extends Error {
+  override name = 'FencedError';
 }
 
 function backoff(attempt: number): number {
@@ -177,6 +197,7 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
   // a timed-out append is simply redone after a resync (the script refuses it if it did go in).
   const conn = new Redis(url, { ...connectionOptions('ticktape-publish'), commandTimeout: PUBLISH_TIMEOUT_MS });
   conn.defineCommand('ticktapeAppend', { numberOfKeys: 1, lua: APPEND_LUA });
+  conn.defineCommand('ticktapeAppendFenced', { numberOfKeys: 2, lua: FENCED_APPEND_LUA });
   conn.defineCommand('ticktapeLastId', { numberOfKeys: 1, lua: GET_LAST_LUA });
   const scripts = conn as unknown as ScriptCommands;
 
@@ -205,6 +226,7 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
   let retryAttempt = 0;
   let failing = false;
   let conflicting = false;
+  let fenced = false;
 
   function setState(next: 'up' | 'down'): void {
     if (stateReported && next === state) return;
@@ -304,14 +326,23 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
     }
     const args: (string | number)[] = [maxLen, streamLast];
     for (const tick of chunk) args.push(tick.id, tick.symbol, tick.json);
-    const [status, lastText, same] = await scripts.ticktapeAppend(key, ...args);
+    const [status, lastText, same] = opts.fence
+      ? await scripts.ticktapeAppendFenced(key, opts.fence.key, ...args, opts.fence.token)
+      : await scripts.ticktapeAppend(key, ...args);
     if (status === 'ok') {
       conflicting = false;
+      fenced = false;
       confirm(chunk.length, end);
       return;
     }
     const last = Number(lastText);
     synced = false;
+    if (status === 'fenced') {
+      // Not the lease holder (any more): nothing of ours may enter the feed. Retry later, quietly.
+      if (!fenced) logger('redis.fenced', { url: logUrl, key, fenceKey: opts.fence?.key, batchFirst: first }, 'warn');
+      fenced = true;
+      throw new FencedError();
+    }
     if (same === 1) {
       // Our own batch, written by an attempt whose reply never arrived.
       confirm(Math.min(last, end) - first + 1, Math.min(last, end));
@@ -354,8 +385,9 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
       synced = false;
       if (!closed) {
         counters.publishErrors++;
-        // A lost connection is already reported once as redis.down; anything else once per streak.
-        if (conn.status === 'ready' && !failing) {
+        // A lost connection is already reported once as redis.down, a fence once as redis.fenced;
+        // anything else once per streak.
+        if (conn.status === 'ready' && !failing && !(err instanceof FencedError)) {
           failing = true;
           logger('redis.publish-failed', { url: logUrl, error: toError(err).message }, 'warn');
         }

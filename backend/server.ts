@@ -6,24 +6,33 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory.ts';
-import { createRedisBus } from './bus/redis.ts';
+import { createRedisBus, type RedisBusOptions } from './bus/redis.ts';
+import { createFeedHead, type FeedHead } from './cluster/feed-head.ts';
+import { createLease, type Lease } from './cluster/lease.ts';
+import {
+  createFollower,
+  createGenerator,
+  leaderMayGenerate,
+  startLeadership,
+  type Follower,
+  type Generator,
+  type Leadership,
+} from './cluster/roles.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
-import type { GeneratorControl } from './http/admin.ts';
 import { openLog } from './log/log.ts';
 import type { EventLog } from './log/types.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createScheduler } from './simulator/scheduler.ts';
-import { createSimulator } from './simulator/simulator.ts';
-import type { Simulator } from './simulator/types.ts';
 import { createHub } from './stream/hub.ts';
-import type { LoggedTick, Tick } from './types.ts';
+import type { LoggedTick } from './types.ts';
 
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../frontend/dist/', import.meta.url));
 
 /** How long an edge waits for its log to reach a resume point the cluster already has. */
 export const EDGE_CATCH_UP_MS = 5000;
+/** How long a leader that is shutting down waits for its last batches to reach the feed. */
+const HANDOVER_FLUSH_MS = 1000;
 
 export interface ServerOptions {
   config: Config;
@@ -36,6 +45,8 @@ export interface ServerOptions {
   replayPage?: number;
   distDir?: string;
   now?: () => number;
+  /** `--role simulator`: the leader lease's TTL in ms (default 5000; tests make it short). */
+  leaseTtlMs?: number;
 }
 
 export interface TicktapeServer {
@@ -53,97 +64,69 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   const now = options.now ?? Date.now;
 
   const log = openLog({ path: config.db, retention: config.retention });
-  const bus =
-    options.bus ??
-    (config.redis
-      ? createRedisBus({ url: config.redis, logger, source: { readAfter: (after, limit) => log.readAfter(after, null, limit), lastId: () => log.lastId() } })
-      : createMemoryBus());
+  // Only a `--role simulator` node competes for the lease; its bus writes only while holding it.
+  const lease =
+    config.role === 'simulator' && config.redis && !options.bus
+      ? createLease({ url: config.redis, logger, ttlMs: options.leaseTtlMs })
+      : null;
+  const bus = options.bus ?? (config.redis ? createRedisBus({ url: config.redis, logger, ...busWriting(config.role, log, lease) }) : createMemoryBus());
   const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
 
-  // Followers wait here for their log to reach an id (edge catch-up).
+  // Followers wait here for their log to reach an id (edge catch-up, leader takeover).
   const waiters = new Set<() => void>();
   const committed = (batch: LoggedTick[]) => {
     hub.broadcast(batch);
     for (const wake of waiters) wake();
   };
 
-  let generated = 0;
-  let generator: (GeneratorControl & { stop(): void }) | null = null;
-  let stopFollowing: (() => void) | null = null;
+  let generator: Generator | null = null;
+  let follower: Follower | null = null;
+  let leadership: Leadership | null = null;
+  let feedHead: FeedHead | null = null;
 
-  if (config.role === 'edge') {
-    stopFollowing = bus.follow(
-      log.lastId(),
-      (batch) => {
-        const stored = log.appendReplicated(batch);
-        if (stored.length > 0) committed(stored);
-      },
-      (err) => logger('follow.error', { error: err.message }, 'error'),
-    );
+  const generatorDeps = { config, log, bus, logger, now, committed };
+  if (config.role === 'all' || (config.role === 'simulator' && !lease)) {
+    // A simulator on an injected in-process bus (tests) has no lease to compete for: it is alone.
+    generator = createGenerator(generatorDeps);
+    generator.start();
   } else {
-    generator = startGenerator();
+    // A follower that starts its log over first ends the streams reading the old one.
+    follower = createFollower({ log, bus, logger, committed, rebasing: () => hub.endAll() });
+    if (config.role === 'edge' || !lease || !config.redis) follower.start();
+    else {
+      generator = createGenerator({ ...generatorDeps, mayGenerate: leaderMayGenerate(lease, bus) });
+      const head = (feedHead = createFeedHead(config.redis));
+      leadership = startLeadership({ lease, bus, log, logger, generator, follower, feedLastId: () => head.lastId(), waitForLog });
+    }
   }
 
-  function startGenerator() {
-    const simulator = createSimulator({ universe: config.universe, seed: config.seed, intervalMs: config.interval, speed: config.speed });
-    resume(simulator, log, logger);
-    let lastCheckpoint = simulator.checkpoint();
-    let failing = false;
-
-    const scheduler = createScheduler({
-      intervalMs: config.interval,
-      now,
-      onTick: (ts) => {
-        const drafts = simulator.step(ts);
-        const checkpoint = simulator.checkpoint();
-        let batch: LoggedTick[];
-        try {
-          batch = log.append(drafts, checkpoint);
-        } catch (err) {
-          // Nothing was committed: rewind so the path stays the one the log will hold.
-          simulator.restore(lastCheckpoint);
-          if (!failing) logger('log.append_failed', { error: (err as Error).message }, 'error');
-          failing = true;
-          return;
-        }
-        if (failing) logger('log.append_recovered', { lastEventId: log.lastId() });
-        failing = false;
-        lastCheckpoint = checkpoint;
-        generated += batch.length;
-        // Committed, then streamed locally, then replicated: local-first.
-        committed(batch);
-        bus.publish(batch);
-      },
-    });
-    scheduler.start();
-    return {
-      pause: () => scheduler.pause(),
-      resume: () => scheduler.resume(),
-      shock: (symbol: string, pct: number) => simulator.shock(symbol, pct),
-      generating: () => scheduler.generating(),
-      stop: () => scheduler.stop(),
-    };
-  }
-
-  async function catchUp(id: number): Promise<void> {
-    const clusterLast = await bus.clusterLastId();
-    if (clusterLast === null || id > clusterLast) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
+  /** Resolves true once the log holds `id`, false at the deadline. */
+  function waitForLog(id: number, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (reached: boolean) => {
         clearTimeout(timer);
         waiters.delete(check);
-        resolve();
+        resolve(reached);
       };
       const check = () => {
-        if (log.lastId() >= id) done();
+        if (log.lastId() >= id) done(true);
       };
-      const timer = setTimeout(done, EDGE_CATCH_UP_MS);
+      const timer = setTimeout(() => done(false), timeoutMs);
       waiters.add(check);
       check();
     });
   }
 
-  const metrics = createMetrics({ log, hub, bus, generated: () => generated, generating: () => generator?.generating() ?? false });
+  async function catchUp(id: number): Promise<void> {
+    const clusterLast = await bus.clusterLastId();
+    if (clusterLast === null || id > clusterLast) return;
+    const behind = log.lastId();
+    const started = Date.now();
+    const reached = await waitForLog(id, EDGE_CATCH_UP_MS);
+    logger('stream.catch_up', { resumeFrom: id, lastEventId: behind, clusterLastId: clusterLast, reached, waitedMs: Date.now() - started });
+  }
+
+  const metrics = createMetrics({ log, hub, bus, generated: () => generator?.generated() ?? 0, generating: () => generator?.generating() ?? false });
   const app = createApp({
     role: config.role,
     universe: config.universe,
@@ -170,9 +153,12 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       });
     });
   } catch (err) {
+    leadership?.stop();
     generator?.stop();
-    stopFollowing?.();
+    follower?.stop();
     hub.close();
+    await lease?.close();
+    await feedHead?.close();
     await bus.close();
     log.close();
     throw err;
@@ -189,12 +175,20 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
     close() {
       closing ??= (async () => {
         // The scheduler's batches are synchronous, so once it is stopped none is in flight.
+        leadership?.stop();
         generator?.stop();
-        stopFollowing?.();
+        follower?.stop();
         hub.close();
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeAllConnections();
         await closed;
+        if (lease) {
+          // Hand over cleanly: our last batches into the feed first, then the lease, so the next
+          // leader continues after them instead of writing other ticks under their ids.
+          await publishedOrTimeout(bus, log.lastId(), HANDOVER_FLUSH_MS);
+          await lease.close();
+        }
+        await feedHead?.close();
         if (!options.bus) await bus.close();
         log.close();
       })();
@@ -203,14 +197,21 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   };
 }
 
-/** Continue the simulated path where the log ends: exactly from a checkpoint, else from the newest ticks. */
-function resume(simulator: Simulator, log: EventLog, logger: Logger): void {
-  const checkpoint = log.checkpoint();
-  if (checkpoint !== undefined) {
-    simulator.restore(checkpoint);
-    logger('simulator.resumed', { from: 'checkpoint', lastEventId: log.lastId() });
-  } else if (log.lastId() > 0) {
-    simulator.resumeFromTicks(log.latest().map((t) => JSON.parse(t.json) as Tick));
-    logger('simulator.resumed', { from: 'ticks', lastEventId: log.lastId() });
+/**
+ * How this node's bus writes: an edge never writes (its source is empty, so even after Redis
+ * lost the stream it republishes nothing); a simulator writes only while holding the lease.
+ */
+function busWriting(role: Config['role'], log: EventLog, lease: Lease | null): Pick<RedisBusOptions, 'source' | 'fence'> {
+  if (role === 'edge') return { source: { readAfter: () => [], lastId: () => 0 } };
+  return {
+    source: { readAfter: (after, limit) => log.readAfter(after, null, limit), lastId: () => log.lastId() },
+    fence: lease ? { key: lease.key, token: lease.nodeId } : undefined,
+  };
+}
+
+async function publishedOrTimeout(bus: Bus, id: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (bus.state() === 'up' && bus.stats().publishedUpTo < id && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

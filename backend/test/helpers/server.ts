@@ -24,6 +24,8 @@ export interface TestServerExtras {
   logger?: Logger;
   maxClientBufferBytes?: number;
   replayPage?: number;
+  /** `--role simulator`: lease TTL in ms (short in tests, so failover is quick). */
+  leaseTtlMs?: number;
 }
 
 export function tempDir(prefix = 'ticktape-test-'): string {

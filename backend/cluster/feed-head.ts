@@ -1,0 +1,37 @@
+// Where the cluster feed ends, asked on a connection of its own: a new leader must know it exactly
+// before generating (the bus's clusterLastId() answers null both for "empty" and "unreachable").
+import { Redis } from 'ioredis';
+
+export const DEFAULT_FEED_KEY = 'ticktape:ticks';
+
+export interface FeedHead {
+  /** The newest tick id in the feed, 0 when it is empty; rejects when Redis cannot be asked. */
+  lastId(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createFeedHead(url: string, key = DEFAULT_FEED_KEY): FeedHead {
+  const conn = new Redis(url, {
+    connectionName: 'ticktape-feed-head',
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+  });
+  conn.on('error', () => {
+    // Surfaces as a rejected lastId(); the bus reports Redis going down.
+  });
+  conn.connect().catch(() => {});
+  return {
+    async lastId() {
+      if (conn.status !== 'ready') throw new Error(`redis not ready (${conn.status})`);
+      const newest = await conn.xrevrange(key, '+', '-', 'COUNT', 1);
+      return newest.length > 0 ? Number(newest[0][0].split('-')[0]) : 0;
+    },
+    async close() {
+      conn.disconnect();
+    },
+  };
+}

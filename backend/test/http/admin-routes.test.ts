@@ -9,6 +9,7 @@ import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
 import type { Tick } from '../../types.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { getJson, postJson, waitForLastId, waitUntil, type JsonResponse } from '../helpers/http.ts';
+import { redisSuite, startRedis } from '../helpers/redis-server.ts';
 import { assertError } from './fixtures.ts';
 
 const TOKEN = 's3cret';
@@ -243,3 +244,25 @@ test('no refused shock is applied', async () => {
 });
 
 test.run();
+
+// An edge follows the feed and never generates: admin requests that pass the token check are a 409
+// naming its role, so an operator learns to send them to the generating node.
+const edge = redisSuite('admin on a --role edge node');
+
+edge('pause, resume and shock are 409 NOT_A_GENERATOR on an edge, after the token check', async () => {
+  const redis = await startRedis();
+  let node: TestServer | undefined;
+  try {
+    node = await startTestServer({ role: 'edge', redis: redis.url, symbols: 'AAPL,MSFT', 'admin-token': TOKEN });
+    for (const action of ACTIONS) {
+      assertError(await post(node, action, { symbol: 'AAPL', pct: -5 }), 409, 'NOT_A_GENERATOR', /edge/);
+      assertError(await post(node, action, { symbol: 'AAPL', pct: -5 }, {}), 401, 'UNAUTHORIZED');
+    }
+    assert.is(await generating(node), false);
+  } finally {
+    await node?.close();
+    await redis.stop();
+  }
+});
+
+edge.run();

@@ -100,7 +100,8 @@ test('503 with status "unavailable" once the log is closed underneath the server
 });
 
 test('a corrupt page met by /api/ticks is a 503 JSON error, and /healthz turns 503', async () => {
-  const db = path.join(tempDir(), 'ticks.db');
+  const dir = tempDir();
+  const db = path.join(dir, 'ticks.db');
   buildLog(db, [builtinSymbol('AAPL')!, builtinSymbol('MSFT')!, builtinSymbol('NVDA')!], 1000);
   // A leaf page from the middle of the ticks table: opening the log touches only the ends of the
   // table and its index, so the server starts healthy and meets the damage on a full read.
@@ -126,6 +127,7 @@ test('a corrupt page met by /api/ticks is a 503 JSON error, and /healthz turns 5
     assert.is(res.body.status, 'unavailable');
   } finally {
     await victim.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -11,9 +11,20 @@ import { getJson, waitUntil } from '../helpers/http.ts';
 const SPEC_FIELDS = ['symbol', 'name', 'price', 'volatility', 'drift', 'spreadBps', 'beta'];
 
 const servers: TestServer[] = [];
+const dirs: string[] = [];
 test.after(async () => {
   await Promise.all(servers.map((s) => s.close()));
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** A --config file holding `symbols`, in a directory removed after the tests. */
+function writeConfig(symbols: object[]): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  const file = path.join(dir, 'universe.json');
+  fs.writeFileSync(file, JSON.stringify({ symbols }));
+  return file;
+}
 
 async function start(options: Record<string, string | number>): Promise<TestServer> {
   const server = await startTestServer({ interval: 20, seed: 1, ...options });
@@ -79,12 +90,11 @@ test('--symbols with a price overrides only the initial price (names are case-in
 });
 
 test('a --config file is reported as written (symbols upper-cased, beta only where given)', async () => {
-  const file = path.join(tempDir(), 'universe.json');
   const universe = [
     { symbol: 'ACME', name: 'Acme Corp.', price: 12.34, volatility: 0.45, drift: -0.02, spreadBps: 7.5, beta: 0.4 },
     { symbol: 'zed', name: 'Zed Industries', price: 1500, volatility: 0, drift: 0.03, spreadBps: 0 },
   ];
-  fs.writeFileSync(file, JSON.stringify({ symbols: universe }));
+  const file = writeConfig(universe);
   const server = await start({ config: file });
   const expected = [universe[0], { ...universe[1], symbol: 'ZED' }];
   assert.equal(await symbolsOf(server), expected);
@@ -93,12 +103,11 @@ test('a --config file is reported as written (symbols upper-cased, beta only whe
 });
 
 test('--config with --symbols reports the chosen subset with the file\'s parameters', async () => {
-  const file = path.join(tempDir(), 'universe.json');
   const universe = [
     { symbol: 'ONE', name: 'One', price: 10, volatility: 0.2, drift: 0.05, spreadBps: 3, beta: 1.5 },
     { symbol: 'TWO', name: 'Two', price: 20, volatility: 0.3, drift: 0.06, spreadBps: 4, beta: 0.5 },
   ];
-  fs.writeFileSync(file, JSON.stringify({ symbols: universe }));
+  const file = writeConfig(universe);
   const server = await start({ config: file, symbols: 'TWO:25' });
   assert.equal(await symbolsOf(server), [{ ...universe[1], price: 25 }]);
 });

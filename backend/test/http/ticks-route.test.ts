@@ -2,6 +2,7 @@
 // `next` chaining the pages until null; the whole log pages through exactly once, filtered or not;
 // malformed `after`/`limit` are 400s naming the parameter. The server runs on a log of 10 500 ticks
 // built beforehand by the real simulator, and generates nothing during the test.
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,13 +15,18 @@ import { assertError, buildLog } from './fixtures.ts';
 const STEPS = 5250; // × 2 symbols = 10 500 ticks, more than the 10 000 clamp
 let server: TestServer;
 let total: number;
+let dir: string;
 
 test.before(async () => {
-  const db = path.join(tempDir(), 'ticks.db');
+  dir = tempDir();
+  const db = path.join(dir, 'ticks.db');
   total = buildLog(db, [builtinSymbol('AAPL')!, builtinSymbol('MSFT')!], STEPS);
   server = await startTestServer({ db, interval: 1_000_000, symbols: 'AAPL,MSFT', seed: 1 });
 });
-test.after(() => server.close());
+test.after(async () => {
+  await server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 interface Page {
   ticks: Tick[];

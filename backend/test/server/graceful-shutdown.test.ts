@@ -6,11 +6,14 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ensureFrontendBuilt } from '../../../frontend/build.ts';
-import { contiguity, waitForLastId } from '../helpers/http.ts';
+import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { logLine, startChildServer, stopChild, type ChildServer } from '../helpers/process.ts';
 import { tempDir } from '../helpers/server.ts';
 import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
 import { readLogFile, ticksBetween } from './fixtures.ts';
+import { parseOptions } from '../../config.ts';
+import { openLog } from '../../log/log.ts';
+import { createSimulator } from '../../simulator/simulator.ts';
 
 /** The contract's bound on a graceful stop (not a speed target). */
 const SHUTDOWN_BOUND_MS = 5000;
@@ -28,6 +31,30 @@ test.after(async () => {
   await Promise.all(children.map((child) => stopChild(child)));
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** Fills a log file with `steps` batches of the simulator's ticks, quickly (many batches per transaction). */
+function prefill(db: string, symbols: string, steps: number): void {
+  const parsed = parseOptions(['--symbols', symbols, '--seed', '3'], {});
+  if (parsed.kind !== 'config') throw new Error('unreachable');
+  const { universe, seed, speed } = parsed.config;
+  const simulator = createSimulator({ universe, seed, intervalMs: 500, speed });
+  const log = openLog({ path: db, retention: 1_000_000 });
+  try {
+    for (let done = 0; done < steps; done += 100) {
+      const drafts = Array.from({ length: 100 }, () => simulator.step(Date.now())).flat();
+      log.append(drafts, simulator.checkpoint());
+    }
+  } finally {
+    log.close();
+  }
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  if (!match) throw new Error(`no ${name} in /metrics`);
+  return Number(match[1]);
+}
 
 function fileSize(file: string): number | null {
   try {
@@ -86,5 +113,34 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.equal(await stopChild(restarted), { code: 0, signal: null });
   });
 }
+
+test('SIGTERM with a client that stopped reading mid-replay still exits 0 within 5 s', async () => {
+  // A replay waits for the socket to drain before reading on; a stopped reader never drains it.
+  // The log must be far larger than what the kernel buffers for one connection (a few MB).
+  const db = path.join(dir, 'stalled.db');
+  const symbols = 'AAPL,MSFT,NVDA,TSLA,JPM,IBM:140,XOM,QAA:50';
+  prefill(db, symbols, 12_000);
+  const child = await startChildServer(['--port', '0', '--interval', '50', '--symbols', symbols, '--db', db]);
+  children.push(child);
+  const stalled = await connectSse(`${child.url}/stream`, { 'Last-Event-ID': '0' });
+  connections.push(stalled);
+  stalled.pause();
+  await waitUntil(async () => (await metric(child.url, 'ticktape_replayed_events_total')) > 1000, 'the replay to start');
+
+  const sent = Date.now();
+  child.kill('SIGTERM');
+  const exit = await child.exited;
+  const tookMs = Date.now() - sent;
+  console.log(`  SIGTERM with a stalled replay → exit in ${tookMs} ms`);
+  assert.equal(exit, { code: 0, signal: null }, `exit; stderr:\n${child.stderr}`);
+  assert.ok(tookMs <= SHUTDOWN_BOUND_MS, `exit took ${tookMs} ms, over the contract's ${SHUTDOWN_BOUND_MS} ms`);
+
+  // Reading again, it finds what the kernel held, then the end: it was still replaying.
+  stalled.resume();
+  await stalled.ended;
+  const ids = ticksOf(stalled.events).map((t) => t.id);
+  assert.is(contiguity(ids), null);
+  assert.ok(ids.length < 12_000 * 8, `the client got all ${ids.length} ticks: it was not stalled`);
+});
 
 test.run();

@@ -1,0 +1,76 @@
+// Shared pieces for cluster tests: read the Redis stream directly (ioredis, not the bus under
+// test), page a node's whole log through /api/ticks, and ask a node for its health.
+import { Redis } from 'ioredis';
+import { getJson, waitUntil } from '../helpers/http.ts';
+
+export const STREAM_KEY = 'ticktape:ticks';
+
+export interface StoredTick {
+  id: number;
+  /** The tick as the node serves it, re-serialised (key order is the stored order). */
+  json: string;
+}
+
+/** Every entry of the cluster stream, oldest first, as tick id and stored JSON. */
+export async function streamTicks(redisUrl: string): Promise<StoredTick[]> {
+  const raw = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await raw.connect();
+  try {
+    const ticks: StoredTick[] = [];
+    let after = '-';
+    for (;;) {
+      const page = await raw.xrange(STREAM_KEY, after, '+', 'COUNT', 5000);
+      for (const [entryId, fields] of page) {
+        ticks.push({ id: Number(entryId.split('-')[0]), json: fields[fields.indexOf('t') + 1] });
+      }
+      if (page.length < 5000) return ticks;
+      after = `(${page[page.length - 1][0]}`;
+    }
+  } finally {
+    raw.disconnect();
+  }
+}
+
+/** A node's log from `after` up to `upTo`, through the public API. */
+export async function nodeTicks(baseUrl: string, upTo: number, after = 0): Promise<StoredTick[]> {
+  const ticks: StoredTick[] = [];
+  for (let cursor = after; cursor < upTo; ) {
+    const { body } = await getJson(`${baseUrl}/api/ticks?after=${cursor}&limit=10000`);
+    const page = (body.ticks as { id: number }[]).filter((tick) => tick.id <= upTo);
+    ticks.push(...page.map((tick) => ({ id: tick.id, json: JSON.stringify(tick) })));
+    if (page.length === 0 || body.next === null) break;
+    cursor = page[page.length - 1].id;
+  }
+  return ticks;
+}
+
+export interface Health {
+  status: string;
+  role: string;
+  redis: 'up' | 'down' | 'off';
+  lastEventId: number;
+  oldestEventId: number;
+  generating: boolean;
+}
+
+export async function health(baseUrl: string): Promise<Health> {
+  return (await getJson<Health>(`${baseUrl}/healthz`)).body;
+}
+
+export function waitForHealth(baseUrl: string, what: string, check: (h: Health) => boolean, timeoutMs = 15000): Promise<Health> {
+  return waitUntil(async () => {
+    const h = await health(baseUrl);
+    return check(h) ? h : undefined;
+  }, `${baseUrl} ${what}`, timeoutMs);
+}
+
+/** The value of an unlabelled metric in Prometheus text. */
+export async function metric(baseUrl: string, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}

@@ -1,12 +1,26 @@
-// The shared tick feed: one EventSource per page and stream URL, whatever the number of
-// <ticker-table> elements reading it. Browsers allow only six HTTP/1.1 connections per origin,
+// The shared tick feed: one EventSource per page and stream URL for every <ticker-table> showing
+// the live market, whatever their number. Browsers allow only six HTTP/1.1 connections per origin,
 // so ten tables must not open ten streams.
 //
 // A feed subscribes to the union of its subscribers' symbols. Each subscriber has a cursor: "every
 // tick of mine with an id up to here has been delivered to me". The stream is gap-free and ordered,
 // so a feed opened from the lowest cursor can serve everyone: a subscriber drops ticks at or below
-// its own cursor. When the union changes (or a subscriber needs older ticks) the feed re-opens the
-// stream from that lowest cursor, so nobody loses a tick across the switch.
+// its own cursor. When the union changes the feed re-opens the stream from that lowest cursor, so
+// nobody loses a tick across the switch.
+//
+// A table that asks for a replay (`lastEventId`) does not join the shared feed at first: it gets a
+// replay feed of its own (a second EventSource), because re-opening the shared stream from an old
+// id would freeze every live table on that src until the replay had caught up (seconds, on a log of
+// a million ticks). Once the replay has caught up, the table is handed over to the shared feed and
+// its own stream is closed, so ten live tables and any number of finished replays still use one
+// connection. The hand-over keeps the table's cursor, so it loses and repeats nothing, and happens
+// only when it holds nobody back: when the shared stream carries the table's symbols and has
+// delivered none of them past the table's cursor (see `Feed.adopt`); until then the table keeps
+// its own stream, which is live by then anyway. With no shared feed on that src, the replay feed
+// simply becomes the shared one, with no reconnection. (Keeping the replay stream for the table's
+// whole life would be simpler, but each replayed table would then hold one of the six connections
+// for good; the hand-over is a synchronous move between two feeds of one page, with no request in
+// between, so it is not where things go wrong.)
 //
 // Protocol facts relied on (WHATWG HTML, "Server-sent events", and docs/CONTRACT):
 // - the browser reconnects by itself after a network error and sends `Last-Event-ID`, which the
@@ -108,17 +122,15 @@ class Subscriber implements FeedSubscription {
   /** The id of the newest tick of ours that existed when the stream opened, once known. */
   head: number | null = null;
   active = true;
+  /** The feed serving us: our own replay feed, then (after the hand-over) the shared one. */
+  feed: Feed;
   #status: FeedStatus = { state: 'connecting', caughtUp: 0 };
 
-  constructor(
-    symbols: readonly string[],
-    startId: number | null,
-    readonly listener: FeedListener,
-    private readonly onClose: (s: Subscriber) => void,
-  ) {
+  constructor(symbols: readonly string[], startId: number | null, readonly listener: FeedListener, feed: Feed) {
     this.symbols = symbols.length ? new Set(symbols) : null;
     this.cursor = startId;
     this.catchingUp = startId !== null;
+    this.feed = feed;
   }
 
   get status(): FeedStatus {
@@ -147,15 +159,30 @@ class Subscriber implements FeedSubscription {
   close(): void {
     if (!this.active) return;
     this.active = false;
-    this.onClose(this);
+    this.feed.remove(this);
   }
 }
 
-/** One stream URL's shared connection. Created and discarded by `FeedHub`. */
+interface FeedHooks {
+  /** The feed has no subscriber left and has closed its stream. */
+  onEmpty: () => void;
+  /**
+   * Only on a replay feed: offers its caught-up subscriber to the shared feed of its src. True when
+   * the subscriber has moved there; false when it stays (for now, or because this feed has just
+   * become the shared one).
+   */
+  handOver?: (sub: Subscriber) => boolean;
+}
+
+/**
+ * One connection to a stream URL: the src's shared feed, or one replaying table's own feed until
+ * it is handed over. Created and discarded by `FeedHub`.
+ */
 class Feed {
   readonly #url: URL;
   readonly #env: FeedEnvironment;
   readonly #onEmpty: () => void;
+  #handOver: ((sub: Subscriber) => boolean) | null;
   readonly #subs = new Set<Subscriber>();
 
   #es: EventSourceLike | null = null;
@@ -165,6 +192,10 @@ class Feed {
   #esFrom: number | null = null;
   /** The id of the last event received on the open stream. */
   #esLastId: number | null = null;
+  /** The open stream has delivered every tick of its symbols after this id (its resume point or snapshot). */
+  #esStart: number | null = null;
+  /** Per symbol, the id of the newest tick the open stream has delivered. */
+  readonly #esNewest = new Map<string, number>();
   #esOpened = false;
   #resetPending = false;
 
@@ -175,20 +206,65 @@ class Feed {
   #retryDelay = 0;
   #closed = false;
 
-  constructor(url: URL, env: FeedEnvironment, onEmpty: () => void) {
+  constructor(url: URL, env: FeedEnvironment, hooks: FeedHooks) {
     this.#url = url;
     this.#env = env;
-    this.#onEmpty = onEmpty;
+    this.#onEmpty = hooks.onEmpty;
+    this.#handOver = hooks.handOver ?? null;
   }
 
   add(options: SubscribeOptions, listener: FeedListener): FeedSubscription {
-    const sub = new Subscriber(options.symbols ?? [], options.lastEventId ?? null, listener, (s) => {
-      this.#subs.delete(s);
-      this.#requestSync();
-    });
+    const sub = new Subscriber(options.symbols ?? [], options.lastEventId ?? null, listener, this);
     this.#subs.add(sub);
     this.#requestSync();
     return sub;
+  }
+
+  remove(sub: Subscriber): void {
+    this.#subs.delete(sub);
+    this.#requestSync();
+  }
+
+  /** This replay feed becomes its src's shared feed: it keeps its subscriber and its stream. */
+  share(): void {
+    this.#handOver = null;
+  }
+
+  /**
+   * Takes over a caught-up subscriber from a replay feed, if that loses nothing and holds nobody
+   * back; false (the subscriber keeps its own stream for now) otherwise.
+   */
+  adopt(sub: Subscriber): boolean {
+    const cursor = sub.cursor;
+    if (this.#closed || cursor === null) return false;
+    const delivering =
+      this.#es !== null && this.#es.readyState !== CLOSED && this.#esOpened && !this.#resetPending && this.#esLastId !== null;
+    if (delivering && covers(this.#esSymbols, sub.symbols)) {
+      // The open stream has delivered every tick of ours after #esStart. If none of them is newer
+      // than our cursor, everything of ours up to its last id has reached us: we join at that id,
+      // attached at once, and the stream carries on with no re-open.
+      if (cursor < this.#newestDelivered(sub.symbols)) return false;
+      sub.cursor = Math.max(cursor, this.#esLastId!);
+      sub.attached = true;
+    } else {
+      // The stream must be (re-)opened for us anyway (new symbols, or it is reconnecting): it will
+      // resume from the lowest cursor, so join only if ours is not the one holding the others back.
+      const lowest = lowestCursor(this.#subs);
+      if (lowest !== null && cursor < lowest) return false;
+      sub.attached = false;
+    }
+    sub.feed = this;
+    this.#subs.add(sub);
+    this.#requestSync();
+    return true;
+  }
+
+  /** The newest id, among `symbols`' ticks, that the open stream has delivered or started after. */
+  #newestDelivered(symbols: ReadonlySet<string> | null): number {
+    let newest = this.#esStart ?? 0;
+    if (symbols === null) return Math.max(newest, this.#esLastId ?? 0);
+    for (const symbol of symbols) newest = Math.max(newest, this.#esNewest.get(symbol) ?? 0);
+    return newest;
   }
 
   /** Coalesces every change made in one task into a single reconciliation. */
@@ -275,6 +351,8 @@ class Feed {
     this.#esSymbols = union;
     this.#esFrom = resume;
     this.#esLastId = null;
+    this.#esStart = resume;
+    this.#esNewest.clear();
     this.#esOpened = false;
     this.#resetPending = false;
     for (const sub of this.#subs) sub.attached = true;
@@ -326,6 +404,7 @@ class Feed {
       sub.head = head;
       this.#checkCaughtUp(sub);
     }
+    this.#offerHandOver();
   }
 
   #checkCaughtUp(sub: Subscriber): void {
@@ -340,6 +419,8 @@ class Feed {
     const ticks = JSON.parse(e.data as string) as Tick[];
     const id = Number(e.lastEventId);
     this.#esLastId = id;
+    this.#esStart = id;
+    this.#esNewest.clear();
     for (const sub of this.#subs) {
       if (!sub.attached || (sub.cursor !== null && !this.#resetPending)) continue;
       sub.cursor = id;
@@ -351,6 +432,7 @@ class Feed {
       sub.setState('live');
     }
     this.#resetPending = false;
+    this.#offerHandOver();
   }
 
   #handleReset(es: EventSourceLike, e: MessageEvent): void {
@@ -369,6 +451,7 @@ class Feed {
     if (es !== this.#es) return;
     const tick = JSON.parse(e.data as string) as Tick;
     this.#esLastId = tick.id;
+    this.#esNewest.set(tick.symbol, tick.id);
     for (const sub of this.#subs) {
       if (!sub.attached || sub.cursor === null || tick.id <= sub.cursor) continue;
       // The stream is gap-free from at or below our cursor, so everything of ours up to this id
@@ -380,6 +463,21 @@ class Feed {
       }
       if (sub.catchingUp) this.#checkCaughtUp(sub);
     }
+    this.#offerHandOver();
+  }
+
+  /**
+   * On a replay feed: hands each caught-up subscriber over to the shared feed, and closes this
+   * feed's stream once nobody is left. Tried again on every tick until it succeeds.
+   */
+  #offerHandOver(): void {
+    if (!this.#handOver || !this.#esOpened) return;
+    for (const sub of this.#subs) {
+      if (!this.#handOver) return; // not (or no longer) a replay feed
+      if (!sub.active || !sub.attached || sub.catchingUp || sub.cursor === null) continue;
+      if (this.#handOver(sub)) this.#subs.delete(sub);
+    }
+    if (this.#subs.size === 0) this.#shutDown();
   }
 
   async #handleError(es: EventSourceLike, url: string): Promise<void> {
@@ -535,6 +633,14 @@ function lowestCursor(subs: Iterable<Subscriber>): number | null {
   return low;
 }
 
+/** Whether a stream asked for `streamSymbols` carries every tick of `symbols` (null = all). */
+function covers(streamSymbols: ReadonlySet<string> | null, symbols: ReadonlySet<string> | null): boolean {
+  if (streamSymbols === null) return true;
+  if (symbols === null) return false;
+  for (const s of symbols) if (!streamSymbols.has(s)) return false;
+  return true;
+}
+
 function sameSymbols(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): boolean {
   if (a === null || b === null) return a === b;
   if (a.size !== b.size) return false;
@@ -542,33 +648,60 @@ function sameSymbols(a: ReadonlySet<string> | null, b: ReadonlySet<string> | nul
   return true;
 }
 
-/** Every feed of one page (or of one test), keyed by absolute stream URL. */
+/** Every feed of one page (or of one test): per absolute stream URL, one shared feed and the replays. */
 export class FeedHub {
   readonly #env: FeedEnvironment;
-  readonly #feeds = new Map<string, Feed>();
+  /** The shared feed of each stream URL: every table that is not replaying. */
+  readonly #shared = new Map<string, Feed>();
+  /** The feeds of replaying tables, each until it hands its table over. */
+  readonly #replays = new Set<Feed>();
 
   constructor(env: FeedEnvironment) {
     this.#env = env;
   }
 
-  /** Subscribes to the stream at `src` (default `/stream` of the page's origin). */
+  /**
+   * Subscribes to the stream at `src` (default `/stream` of the page's origin): through the shared
+   * feed, or, with a `lastEventId` to replay from, through a feed of its own until caught up.
+   */
   subscribe(src: string | null | undefined, options: SubscribeOptions, listener: FeedListener): FeedSubscription {
     const url = resolveStreamUrl(src, this.#env.baseUrl());
     const key = url.href;
-    let feed = this.#feeds.get(key);
-    if (!feed) {
-      const created: Feed = new Feed(url, this.#env, () => {
-        if (this.#feeds.get(key) === created) this.#feeds.delete(key);
+    if (options.lastEventId !== null && options.lastEventId !== undefined) {
+      const replay: Feed = new Feed(url, this.#env, {
+        onEmpty: () => this.#forget(key, replay),
+        handOver: (sub) => this.#handOver(key, replay, sub),
       });
+      this.#replays.add(replay);
+      return replay.add(options, listener);
+    }
+    let feed = this.#shared.get(key);
+    if (!feed) {
+      const created: Feed = new Feed(url, this.#env, { onEmpty: () => this.#forget(key, created) });
       feed = created;
-      this.#feeds.set(key, feed);
+      this.#shared.set(key, feed);
     }
     return feed.add(options, listener);
   }
 
-  /** How many stream URLs currently have a feed. */
+  /** A replay feed's subscriber has caught up: move it to the shared feed, or make its feed the shared one. */
+  #handOver(key: string, replay: Feed, sub: Subscriber): boolean {
+    const shared = this.#shared.get(key);
+    if (shared) return shared.adopt(sub);
+    this.#replays.delete(replay);
+    replay.share();
+    this.#shared.set(key, replay);
+    return false;
+  }
+
+  #forget(key: string, feed: Feed): void {
+    this.#replays.delete(feed);
+    if (this.#shared.get(key) === feed) this.#shared.delete(key);
+  }
+
+  /** How many feeds (each with at most one open stream) there are: shared ones and replays. */
   get size(): number {
-    return this.#feeds.size;
+    return this.#shared.size + this.#replays.size;
   }
 }
 

@@ -1,6 +1,7 @@
 // Tables reading the same src share one EventSource subscribed to the union of their symbols;
 // when the union changes the stream is re-opened from the last id, and every table still gets
-// each of its ticks exactly once. (Unit tests: a fake EventSource and server, in Node.)
+// each of its ticks exactly once. (Unit tests: a fake EventSource and server, in Node.) Tables that
+// replay from an id: feed-replays-on-a-stream-of-its-own.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FeedHub } from '../src/feed.ts';
@@ -93,30 +94,6 @@ test('leaving narrows the union (re-opened from the last id); the last one out c
   await settle();
   assert.is(server.open.length, 0);
   assert.is(hub.size, 0);
-});
-
-test('a replaying table re-opens the shared stream from its id; the live ones see no duplicate', async () => {
-  const { server, hub } = setup();
-  const live = recorder();
-  hub.subscribe(SRC, {}, live.listener);
-  await settle();
-  server.serve(server.only);
-  server.publish('AAPL', 'MSFT', 'NVDA');
-
-  const replay = recorder();
-  const sub = hub.subscribe(SRC, { lastEventId: 2 }, replay.listener);
-  await settle();
-  const es = server.only;
-  assert.is(es.resumeFrom, 2);
-  server.serve(es);
-  await settle(); // the head (newest id) is learnt from /api/quotes
-  assert.equal(ids(replay.log.ticks), [3, 4, 5, 6, 7]);
-  assert.is(sub.status.caughtUp, 5);
-  assert.equal(replay.log.states, ['replaying', 'live']);
-  assert.equal(replay.log.snapshots, [], 'a replay has no snapshot');
-  server.publish('TSLA');
-  assert.equal(ids(live.log.ticks), [5, 6, 7, 8], 'the live table saw each tick once');
-  assert.equal(ids(replay.log.ticks), [3, 4, 5, 6, 7, 8]);
 });
 
 test.run();

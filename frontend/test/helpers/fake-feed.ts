@@ -62,6 +62,8 @@ export class FakeEventSource implements EventSourceLike {
   readonly url: URL;
   /** What the browser would send as Last-Event-ID on its own reconnect. */
   lastEventId = '';
+  /** While a slow replay is under way (`FakeServer.serveSlowly`): the last id it has sent. */
+  replayedTo: number | null = null;
   #listeners = new Map<string, Listener[]>();
 
   constructor(url: string) {
@@ -105,6 +107,7 @@ export class FakeEventSource implements EventSourceLike {
   /** A network drop: the browser will reconnect by itself. */
   drop(): void {
     this.readyState = 0;
+    this.replayedTo = null;
     this.onerror?.(new Event('error'));
   }
 
@@ -177,11 +180,36 @@ export class FakeServer {
     for (const t of this.log.after(resumeFrom, symbols)) es.emit('tick', t, t.id);
   }
 
+  /**
+   * Answers a stream with a resume point as `serve` does, but holds its replay back as a large log
+   * would: `replayStep` sends it a few ticks at a time, and live ticks reach it only once it has
+   * sent the whole log.
+   */
+  serveSlowly(es: FakeEventSource, resumeFrom = es.lastEventId !== '' ? Number(es.lastEventId) : es.resumeFrom): void {
+    if (resumeFrom === null) throw new Error('serveSlowly: the stream has no resume point');
+    es.open();
+    es.replayedTo = resumeFrom;
+  }
+
+  /** Sends the next `count` ticks of a slow replay; it goes live once none are left. */
+  replayStep(es: FakeEventSource, count: number): Tick[] {
+    if (es.replayedTo === null) throw new Error('replayStep: the stream is not replaying');
+    const ticks = this.log.after(es.replayedTo, es.symbols).slice(0, count);
+    for (const t of ticks) {
+      es.emit('tick', t, t.id);
+      es.replayedTo = t.id;
+    }
+    if (this.log.after(es.replayedTo, es.symbols).length === 0) es.replayedTo = null;
+    return ticks;
+  }
+
   /** Appends ticks and delivers them to every open, served stream whose filter matches. */
   publish(...symbols: string[]): Tick[] {
     const ticks = symbols.map((s) => this.log.append(s));
     for (const t of ticks) {
-      for (const es of this.open) if (es.readyState === 1 && (!es.symbols || es.symbols.has(t.symbol))) es.emit('tick', t, t.id);
+      for (const es of this.open) {
+        if (es.readyState === 1 && es.replayedTo === null && (!es.symbols || es.symbols.has(t.symbol))) es.emit('tick', t, t.id);
+      }
     }
     return ticks;
   }

@@ -1,0 +1,215 @@
+// A table replaying from an id gets an EventSource of its own, so the live tables on its src are
+// never held back by the replay; once caught up it is handed over to the shared stream (keeping its
+// cursor) and its own stream closes, with every tick delivered once, in order. (Unit tests: a fake
+// EventSource and server, in Node; `serveSlowly` stands for a log large enough to take a while.)
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FeedHub } from '../src/feed.ts';
+import { FakeLog, FakeServer, recorder, settle } from './helpers/fake-feed.ts';
+
+const SRC = 'http://feed.test/stream';
+const setup = () => {
+  const server = new FakeServer(new FakeLog(['AAPL', 'MSFT', 'NVDA', 'TSLA']));
+  server.publish('AAPL', 'MSFT', 'NVDA', 'TSLA');
+  return { server, hub: new FeedHub(server.env) };
+};
+const ids = (ticks: { id: number }[]) => ticks.map((t) => t.id);
+const logIds = (server: FakeServer, symbols: string[] | null, after: number) =>
+  ids(server.log.after(after, symbols ? new Set(symbols) : null));
+
+/** A live table (every symbol) on SRC, served and receiving. */
+async function liveTable(server: FakeServer, hub: FeedHub) {
+  const live = recorder();
+  const sub = hub.subscribe(SRC, {}, live.listener);
+  await settle();
+  const es = server.only;
+  server.serve(es);
+  return { live, sub, es };
+}
+
+test('a replaying table opens a second stream; the live table’s stream is not re-opened', async () => {
+  const { server, hub } = setup();
+  const { es: shared } = await liveTable(server, hub);
+  server.publish('AAPL', 'MSFT');
+
+  hub.subscribe(SRC, { lastEventId: 0 }, recorder().listener);
+  await settle();
+  assert.is(server.open.length, 2);
+  assert.ok(!shared.closed, 'the shared stream stays open');
+  assert.is(server.sources.length, 2, 'and was not replaced');
+  assert.is(shared.resumeFrom, null);
+  const own = server.open.find((es) => es !== shared)!;
+  assert.is(own.resumeFrom, 0, 'the replay asks for its own resume point');
+  assert.is(hub.size, 2);
+});
+
+test('live tables keep receiving during the replay; after catch-up the replay joins the shared stream', async () => {
+  const { server, hub } = setup();
+  const { live, es: shared } = await liveTable(server, hub);
+  const replay = recorder();
+  const sub = hub.subscribe(SRC, { lastEventId: 0 }, replay.listener);
+  await settle();
+  const own = server.open.find((es) => es !== shared)!;
+  server.serveSlowly(own);
+  await settle(); // the replay's head is learnt from /api/quotes
+  server.replayStep(own, 2);
+  assert.is(sub.status.state, 'replaying');
+
+  // Live ticks reach the live table while the replay is still in the old part of the log.
+  server.publish('AAPL', 'MSFT', 'NVDA');
+  assert.equal(ids(live.log.ticks), [5, 6, 7], 'the live table is not held back');
+  assert.equal(ids(replay.log.ticks), [1, 2]);
+  assert.is(sub.status.state, 'replaying');
+
+  server.replayStep(own, 2); // 3, 4: the head the replay set out for
+  assert.is(sub.status.state, 'live');
+  assert.equal(replay.log.states, ['replaying', 'live']);
+  assert.is(sub.status.caughtUp, 4);
+  assert.is(server.open.length, 2, 'the shared stream is at 7: the replay keeps its own until it gets there');
+  server.replayStep(own, 10); // 5, 6, 7
+  assert.ok(own.closed, 'handed over: its own stream is closed');
+  assert.is(server.only, shared, 'one stream left, the original shared one');
+  assert.is(hub.size, 1);
+
+  server.publish('TSLA', 'AAPL');
+  assert.equal(ids(replay.log.ticks), logIds(server, null, 0), 'every id once, in order, across the hand-over');
+  assert.equal(ids(live.log.ticks), logIds(server, null, 4));
+  assert.is(sub.cursor, server.log.lastId);
+  assert.is(server.sources.length, 2, 'no stream was re-opened');
+});
+
+test('ten live tables and a replaying one use two streams, then one', async () => {
+  const { server, hub } = setup();
+  const lives = Array.from({ length: 10 }, (_, i) => {
+    const r = recorder();
+    hub.subscribe(SRC, { symbols: [['AAPL', 'MSFT', 'NVDA', 'TSLA'][i % 4]] }, r.listener);
+    return r;
+  });
+  await settle();
+  const shared = server.only;
+  server.serve(shared);
+  const replay = recorder();
+  hub.subscribe(SRC, { lastEventId: 1, symbols: ['MSFT', 'NVDA'] }, replay.listener);
+  await settle();
+  assert.is(server.open.length, 2);
+  const own = server.open.find((es) => es !== shared)!;
+  server.serveSlowly(own);
+  await settle();
+  server.publish('MSFT', 'AAPL');
+  server.replayStep(own, 100);
+  await settle();
+  server.publish('NVDA');
+  assert.is(server.only, shared);
+  assert.equal(ids(replay.log.ticks), logIds(server, ['MSFT', 'NVDA'], 1));
+  for (const [i, r] of lives.entries()) assert.equal(ids(r.log.ticks), logIds(server, [['AAPL', 'MSFT', 'NVDA', 'TSLA'][i % 4]], 4));
+});
+
+test('the hand-over waits while the shared stream is ahead of the replay for its symbols', async () => {
+  const { server, hub } = setup();
+  const { live, es: shared } = await liveTable(server, hub); // from a snapshot at id 4
+  const replay = recorder();
+  const sub = hub.subscribe(SRC, { lastEventId: 0, symbols: ['AAPL'] }, replay.listener);
+  await settle();
+  const own = server.open.find((es) => es !== shared)!;
+  server.serveSlowly(own);
+  await settle(); // head: AAPL's newest tick is id 1
+  server.replayStep(own, 1);
+  await settle();
+  assert.is(sub.status.state, 'live', 'caught up with AAPL');
+  // The shared stream started after id 4: had AAPL ticks up to 4 existed, the replay would lose
+  // them by joining at 1. It keeps its own stream until it has passed the shared stream.
+  assert.is(server.open.length, 2, 'not handed over yet');
+
+  // Two AAPL ticks reach the shared stream before the replay's stream: after the first, the
+  // replay is still behind the shared stream for AAPL.
+  const [t5, t6] = [server.log.append('AAPL'), server.log.append('AAPL')];
+  for (const t of [t5, t6]) shared.emit('tick', t, t.id);
+  own.emit('tick', t5, t5.id);
+  assert.is(server.open.length, 2, 'AAPL 6 is on the shared stream, not yet on the replay’s');
+  own.emit('tick', t6, t6.id);
+  assert.ok(own.closed, 'handed over once its last id reached the shared stream’s');
+  assert.is(server.only, shared);
+  server.publish('MSFT', 'AAPL');
+  assert.equal(ids(replay.log.ticks), logIds(server, ['AAPL'], 0));
+  assert.equal(ids(live.log.ticks), logIds(server, null, 4));
+});
+
+test('a replay with symbols the shared stream lacks joins it when that holds nobody back', async () => {
+  const { server, hub } = setup();
+  const live = recorder();
+  hub.subscribe(SRC, { symbols: ['AAPL'] }, live.listener);
+  await settle();
+  const shared = server.only;
+  server.serve(shared);
+  server.publish('AAPL', 'AAPL'); // 5, 6: the live table's cursor is 6
+
+  const replay = recorder();
+  const sub = hub.subscribe(SRC, { lastEventId: 0, symbols: ['MSFT'] }, replay.listener);
+  await settle();
+  const own = server.open.find((es) => es !== shared)!;
+  server.serve(own);
+  await settle();
+  assert.is(sub.status.state, 'live');
+  assert.is(server.open.length, 2, 'MSFT up to 2 < 6: joining now would re-open the shared stream from 2');
+
+  server.publish('MSFT'); // 7 on the replay's stream
+  await settle();
+  assert.ok(own.closed);
+  const widened = server.only;
+  assert.is(widened.url.searchParams.get('symbols'), 'AAPL,MSFT');
+  assert.is(widened.resumeFrom, 6, 'from the live table’s cursor, not the replay’s start');
+  server.serve(widened); // replays 7, which the replaying table already has
+  server.publish('AAPL', 'MSFT');
+  assert.equal(ids(replay.log.ticks), logIds(server, ['MSFT'], 0));
+  assert.equal(ids(live.log.ticks), logIds(server, ['AAPL'], 4));
+});
+
+test('alone on its src, a caught-up replay’s stream becomes the shared one, with no reconnect', async () => {
+  const { server, hub } = setup();
+  const replay = recorder();
+  hub.subscribe(SRC, { lastEventId: 2 }, replay.listener);
+  await settle();
+  server.serve(server.only);
+  await settle();
+  const first = server.only;
+  const live = recorder();
+  hub.subscribe(SRC, {}, live.listener);
+  await settle();
+  assert.is(server.only, first, 'the plain table joins the former replay stream');
+  assert.is(server.sources.length, 1);
+  assert.is(hub.size, 1);
+  server.publish('NVDA');
+  assert.equal(ids(replay.log.ticks), [3, 4, 5]);
+  assert.equal(ids(live.log.ticks), [5]);
+});
+
+test('a dropped replay stream resumes from its last id; closing a replaying table leaves the shared stream alone', async () => {
+  const { server, hub } = setup();
+  const { live, es: shared } = await liveTable(server, hub);
+  const replay = recorder();
+  const sub = hub.subscribe(SRC, { lastEventId: 0 }, replay.listener);
+  await settle();
+  const own = server.open.find((es) => es !== shared)!;
+  server.serveSlowly(own);
+  await settle();
+  server.replayStep(own, 2);
+  own.drop();
+  assert.is(sub.status.state, 'reconnecting');
+  server.publish('AAPL');
+  server.serveSlowly(own); // the browser reconnects with Last-Event-ID: 2
+  await settle();
+  server.replayStep(own, 1);
+  assert.is(sub.status.state, 'replaying');
+  assert.equal(ids(replay.log.ticks), [1, 2, 3]);
+  assert.is(server.sources.length, 2);
+
+  sub.close();
+  await settle();
+  assert.ok(own.closed);
+  assert.is(server.only, shared);
+  assert.is(hub.size, 1);
+  server.publish('MSFT');
+  assert.equal(ids(live.log.ticks), [5, 6]);
+});
+
+test.run();

@@ -2,7 +2,7 @@
 // before anything else happens, so a typo fails in milliseconds with one line naming it.
 import { ConfigError, parseOptions } from './config.ts';
 import { createConsoleLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { startServer, type TicktapeServer } from './server.ts';
 
 /** The contract's bound on a graceful stop; past it we exit anyway. */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -25,6 +25,42 @@ async function main(): Promise<void> {
   const { config } = parsed;
   const logger = createConsoleLogger();
 
+  // Signals are handled from here on, not only once we listen: one that arrives while the
+  // frontend builds or the log opens must still end in a graceful exit 0.
+  let phase: 'building' | 'starting' | 'running' = 'building';
+  let server: TicktapeServer | undefined;
+  let stopping = false;
+  const shutdown = (running: TicktapeServer) => {
+    running.close().then(
+      () => {
+        logger('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger('shutdown.failed', { error: (err as Error).message }, 'error');
+        process.exit(1);
+      },
+    );
+  };
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger('shutdown', { signal, lastEventId: server?.log.lastId() });
+    setTimeout(() => {
+      logger('shutdown.timeout', { afterMs: SHUTDOWN_DEADLINE_MS }, 'error');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    if (phase === 'building') {
+      // Nothing is open yet (a build cut short leaves a lock that the next start takes over).
+      logger('stopped');
+      process.exit(0);
+    }
+    if (server) shutdown(server);
+    // Otherwise startServer is under way with the log open: main closes it once it has it.
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
   try {
     const { ensureFrontendBuilt } = await import('../frontend/build.ts');
     await ensureFrontendBuilt();
@@ -33,7 +69,10 @@ async function main(): Promise<void> {
     logger('frontend.build_failed', { error: (err as Error).message }, 'warn');
   }
 
-  const server = await startServer({ config, logger });
+  phase = 'starting';
+  server = await startServer({ config, logger });
+  phase = 'running';
+  if (stopping) return shutdown(server);
   logger('start', {
     role: config.role,
     seed: config.seed,
@@ -46,29 +85,6 @@ async function main(): Promise<void> {
     lastEventId: server.log.lastId(),
   });
   process.stdout.write(`listening on ${server.url}\n`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger('shutdown', { signal, lastEventId: server.log.lastId() });
-    setTimeout(() => {
-      logger('shutdown.timeout', { afterMs: SHUTDOWN_DEADLINE_MS }, 'error');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
-    server.close().then(
-      () => {
-        logger('stopped');
-        process.exit(0);
-      },
-      (err) => {
-        logger('shutdown.failed', { error: (err as Error).message }, 'error');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ensureFrontendBuilt } from '../../../frontend/build.ts';
 import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
-import { logLine, startChildServer, stopChild, type ChildServer } from '../helpers/process.ts';
+import { logLine, spawnTicktape, startChildServer, stopChild, type TicktapeProcess } from '../helpers/process.ts';
 import { tempDir } from '../helpers/server.ts';
 import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
 import { readLogFile, ticksBetween } from './fixtures.ts';
@@ -19,7 +19,7 @@ import { createSimulator } from '../../simulator/simulator.ts';
 const SHUTDOWN_BOUND_MS = 5000;
 
 const dir = tempDir('ticktape-shutdown-');
-const children: ChildServer[] = [];
+const children: TicktapeProcess[] = [];
 const connections: SseConnection[] = [];
 
 test.before(async () => {
@@ -113,6 +113,38 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.equal(await stopChild(restarted), { code: 0, signal: null });
   });
 }
+
+test('SIGTERM the moment the log file appears (mid-start) still exits 0 and leaves a clean log', async () => {
+  // The log is opened before the server listens; a signal in between used to kill the process
+  // with the default action (exit by signal, log left open) instead of a graceful stop.
+  const logDir = path.join(dir, 'early');
+  fs.mkdirSync(logDir);
+  const db = path.join(logDir, 'ticks.db');
+  const watcher = fs.watch(logDir);
+  const proc = spawnTicktape(['--port', '0', '--interval', '5', '--symbols', 'AAPL,MSFT', '--db', db]);
+  children.push(proc);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      watcher.once('change', () => resolve());
+      void proc.exited.then((e) => reject(new Error(`exited ${JSON.stringify(e)} before opening its log:\n${proc.stderr}`)));
+      setTimeout(() => reject(new Error('no log file within 30 s')), 30_000).unref();
+    });
+  } finally {
+    watcher.close();
+  }
+  const sent = Date.now();
+  assert.ok(proc.kill('SIGTERM'), 'still running when the log file appeared');
+  const exit = await proc.exited;
+  const tookMs = Date.now() - sent;
+  assert.equal(exit, { code: 0, signal: null }, `exit; stdout:\n${proc.stdout}\nstderr:\n${proc.stderr}`);
+  assert.ok(tookMs <= SHUTDOWN_BOUND_MS, `exit took ${tookMs} ms`);
+  assert.is(logLine(proc.stdout, 'shutdown')?.signal, 'SIGTERM');
+  assert.ok(logLine(proc.stdout, 'stopped'));
+  const wal = fileSize(`${db}-wal`);
+  assert.ok(wal === null || wal === 0, `${db}-wal holds ${wal} bytes`);
+  const left = readLogFile(db);
+  assert.is(left.count, left.maxId, 'gap-free from id 1 (or empty)');
+});
 
 test('SIGTERM with a client that stopped reading mid-replay still exits 0 within 5 s', async () => {
   // A replay waits for the socket to drain before reading on; a stopped reader never drains it.

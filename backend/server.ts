@@ -175,6 +175,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
     close() {
       closing ??= (async () => {
         // The scheduler's batches are synchronous, so once it is stopped none is in flight.
+        const wasLeading = leadership?.state() === 'leading';
         leadership?.stop();
         generator?.stop();
         follower?.stop();
@@ -185,7 +186,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
         if (lease) {
           // Hand over cleanly: our last batches into the feed first, then the lease, so the next
           // leader continues after them instead of writing other ticks under their ids.
-          await publishedOrTimeout(bus, log.lastId(), HANDOVER_FLUSH_MS);
+          if (wasLeading) await publishedOrTimeout(bus, log.lastId(), HANDOVER_FLUSH_MS);
           await lease.close();
         }
         await feedHead?.close();

@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 
 export const DEFAULT_FEED_KEY = 'ticktape:ticks';
 
+/** How long lastId() waits for a connection that is still (re)connecting. */
+const READY_WAIT_MS = 2_000;
+
 export interface FeedHead {
   /** The newest tick id in the feed, 0 when it is empty; rejects when Redis cannot be asked. */
   lastId(): Promise<number>;
@@ -26,7 +29,7 @@ export function createFeedHead(url: string, key = DEFAULT_FEED_KEY): FeedHead {
   conn.connect().catch(() => {});
   return {
     async lastId() {
-      if (conn.status !== 'ready') throw new Error(`redis not ready (${conn.status})`);
+      if (conn.status !== 'ready') await untilReady(conn, READY_WAIT_MS);
       const newest = await conn.xrevrange(key, '+', '-', 'COUNT', 1);
       return newest.length > 0 ? Number(newest[0][0].split('-')[0]) : 0;
     },
@@ -34,4 +37,18 @@ export function createFeedHead(url: string, key = DEFAULT_FEED_KEY): FeedHead {
       conn.disconnect();
     },
   };
+}
+
+function untilReady(conn: Redis, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      conn.off('ready', ready);
+      if (err) reject(err);
+      else resolve();
+    };
+    const ready = (): void => done();
+    const timer = setTimeout(() => done(new Error(`redis not ready (${conn.status})`)), timeoutMs);
+    conn.on('ready', ready);
+  });
 }

@@ -28,6 +28,7 @@ import type { Lease } from './lease.ts';
 /** How long a new leader waits for its log to reach the feed's newest before giving the lease up. */
 export const TAKEOVER_CATCH_UP_MS = 10_000;
 const FOLLOW_RETRY_MS = 1_000;
+const TAKEOVER_RETRY_MS = 200;
 
 export interface Generator extends GeneratorControl {
   /** Continue the path from the log and start the clock (unless an admin paused this node). */
@@ -339,8 +340,10 @@ export function startLeadership(deps: LeaderDeps): Leadership {
       target = await deps.feedLastId();
     } catch (err) {
       if (mine === attempt) {
+        // Still holding the lease, so no event will come: ask again shortly.
         state = 'standby';
         logger('leader.takeover_failed', { reason: 'cannot read the feed', error: (err as Error).message }, 'warn');
+        setTimeout(evaluate, TAKEOVER_RETRY_MS).unref();
       }
       return;
     }

@@ -11,7 +11,7 @@
 // under an id the node already has (a demoted leader's unpublished tail), the follower starts
 // over: it ends its SSE streams, clears its log and follows from the oldest tick the feed retains.
 // Its clients reconnect and get `reset` ("expired") and a snapshot: an honest discontinuity
-// rather than a silent hole. See README "Cluster".
+// rather than a silent hole.
 import type { Bus } from '../bus/bus.ts';
 import { FeedGapError } from '../bus/feed-gap-error.ts';
 import type { Config } from '../config.ts';

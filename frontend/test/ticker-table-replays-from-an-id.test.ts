@@ -58,7 +58,7 @@ test('"from the start of the log" replays from id 0, then carries on live', asyn
   const seen = await table.tickIds();
   assert.is(seen[0], 1);
   assert.equal(seen, await logIds(server, 0, seen[seen.length - 1]));
-  // The live table shares the stream and saw no duplicate while the replay ran.
+  // The live table kept its stream while the replay ran on its own, then shared it: no duplicate.
   const live = await new TickerTableHarness(page, '#live-table').tickIds();
   assert.equal(live, await logIds(server, live[0] - 1, live[live.length - 1]));
 });

@@ -78,8 +78,9 @@ function symbolNames(streamUrl: URL): Promise<Map<string, string>> {
  * A live table of stock quotes fed by a ticktape server's Server-Sent Events stream.
  *
  * Tables on one page that read the same `src` share a single EventSource (subscribed to the union
- * of their symbols); each shows only its own. Ticks are applied as they arrive and the table is
- * rendered at most once per animation frame.
+ * of their symbols); each shows only its own. A table replaying from `last-event-id` has a stream of
+ * its own until it has caught up, then joins the shared one. Ticks are applied as they arrive and
+ * the table is rendered at most once per animation frame.
  *
  * @summary Live stock quotes from a ticktape `/stream`.
  *

@@ -59,6 +59,8 @@ export function filterKey(filter: ReadonlySet<string> | null): string {
   return filter === null ? '*' : [...filter].sort().join(',');
 }
 
+const KEEPALIVE_BYTES = Buffer.from(KEEPALIVE_FRAME);
+
 export function createHub(options: HubOptions): Hub {
   const maxBuffer = options.maxClientBufferBytes ?? DEFAULT_MAX_CLIENT_BUFFER;
   const attached = new Set<StreamClient>();
@@ -66,12 +68,12 @@ export function createHub(options: HubOptions): Hub {
   const counters = { delivered: 0, replayed: 0, slowDisconnects: 0 };
 
   const heartbeat = setInterval(() => {
-    for (const client of attached) write(client, KEEPALIVE_FRAME);
+    for (const client of attached) write(client, KEEPALIVE_BYTES);
   }, options.heartbeatMs);
   heartbeat.unref();
 
   /** Writes and enforces the buffer cap. Returns false if the client was cut off or must drain. */
-  function write(client: StreamClient, chunk: string): boolean {
+  function write(client: StreamClient, chunk: Buffer): boolean {
     const { res } = client;
     if (res.destroyed || res.writableEnded) return false;
     const flushed = res.write(chunk);
@@ -115,7 +117,8 @@ export function createHub(options: HubOptions): Hub {
         const { filter } = group;
         const ticks = filter === null ? batch : batch.filter((t) => filter.has(t.symbol));
         if (ticks.length === 0) continue;
-        const chunk = tickFrames(ticks);
+        // Encode to UTF-8 once; a string would be re-encoded by every client's write.
+        const chunk = Buffer.from(tickFrames(ticks));
         for (const client of group.clients) {
           if (write(client, chunk) || !client.res.destroyed) counters.delivered += ticks.length;
         }

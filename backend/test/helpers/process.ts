@@ -37,6 +37,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** How long to wait for `listening on …` (startServer only). */
   timeoutMs?: number;
+  /** What to run instead of `node --import tsx backend/main.ts` (e.g. `npm start --`); args follow it. */
+  command?: string[];
 }
 
 // Whatever a test forgets (or a failed assertion skips), the test process does not leave behind.
@@ -57,7 +59,8 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 
 /** Starts `backend/main.ts args…` from the repository root; does not wait for anything. */
 export function spawnTicktape(args: string[], options: SpawnOptions = {}): TicktapeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/main.ts', ...args], {
+  const [file, ...prefix] = options.command ?? [process.execPath, '--import', 'tsx', 'backend/main.ts'];
+  const child = spawn(file, [...prefix, ...args], {
     cwd: ROOT,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

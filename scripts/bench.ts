@@ -11,6 +11,7 @@ import { benchLog } from './bench/log.ts';
 import { benchRedisBus } from './bench/redis-bus.ts';
 import { benchReplay } from './bench/replay.ts';
 import { machineLine } from './bench/report.ts';
+import { benchSmoothness } from './bench/smoothness.ts';
 
 const BENCHMARKS: Record<string, { run: () => Promise<void>; what: string }> = {
   log: { run: benchLog, what: 'SQLite log: append, readAfter pages, open, pruning (scripts/bench-log.ts)' },
@@ -18,12 +19,13 @@ const BENCHMARKS: Record<string, { run: () => Promise<void>; what: string }> = {
   latency: { run: benchLatency, what: 'tick ts -> client receipt, p50/p99/max, light load and 1000 clients' },
   replay: { run: benchReplay, what: 'replay of a 1M-tick log from Last-Event-ID: 0, all and one symbol; server RSS' },
   redis: { run: benchRedisBus, what: 'Redis bus: 12-tick batches publisher -> follower (skipped without redis-server)' },
+  smoothness: { run: benchSmoothness, what: 'demo page frame gaps and long tasks, 100 symbols at 1,000 ticks/s (skipped without Chromium)' },
 };
 
 const names = process.argv.slice(2);
 if (names.includes('--help') || names.includes('-h')) {
   console.log('usage: npm run bench [-- NAME…]\n');
-  for (const [name, { what }] of Object.entries(BENCHMARKS)) console.log(`  ${name.padEnd(8)} ${what}`);
+  for (const [name, { what }] of Object.entries(BENCHMARKS)) console.log(`  ${name.padEnd(10)} ${what}`);
   process.exit(0);
 }
 const unknown = names.filter((name) => !(name in BENCHMARKS));

@@ -40,7 +40,7 @@ export function decideResume(resumeFrom: number | undefined, oldestId: number, l
 export async function runSession(client: StreamClient, resumeFrom: number | undefined, deps: SessionDeps): Promise<void> {
   const { log, hub } = deps;
   const page = deps.replayPage ?? REPLAY_PAGE;
-  if (client.res.destroyed) return;
+  if (closed(client)) return;
   hub.attach(client);
   client.res.write(RETRY_FRAME);
 
@@ -55,7 +55,7 @@ export async function runSession(client: StreamClient, resumeFrom: number | unde
 
   let cursor = decision.after;
   for (;;) {
-    if (client.res.destroyed) return;
+    if (closed(client)) return;
     const rows = log.readAfter(cursor, client.filter, page);
     let flushed = true;
     if (rows.length > 0) {
@@ -66,11 +66,16 @@ export async function runSession(client: StreamClient, resumeFrom: number | unde
       hub.goLive(client);
       return;
     }
-    if (client.res.destroyed) return;
+    if (closed(client)) return;
     // Let other clients and the scheduler run between pages; wait for the socket when it is full.
     if (!flushed) await drainedOrClosed(client.res);
     else await new Promise<void>((resolve) => setImmediate(resolve));
   }
+}
+
+/** Gone, or ended by the hub (shutdown, or a follower's log started over): stop replaying. */
+function closed(client: StreamClient): boolean {
+  return client.res.destroyed || client.res.writableEnded;
 }
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {

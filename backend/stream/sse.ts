@@ -53,10 +53,10 @@ export const MAX_EVENT_ID = 2 ** 53;
  */
 export function parseEventId(raw: string | undefined): number | undefined | null {
   if (raw === undefined) return undefined;
-  const text = raw.trim();
-  // Digits only: rejects '', '-1', '1e3', '0x10', '1.0', which Number() would accept.
-  if (!isEventIdText(text)) return null;
-  return Number(text);
+  // Digits only: rejects '', ' 5', '-1', '1e3', '0x10', '1.0', which Number() would accept.
+  // (Node already strips the optional whitespace around a header value.)
+  if (!isEventIdText(raw)) return null;
+  return Number(raw);
 }
 
 /** Digits only, and at most 2^53 compared exactly (Number() would round 2^53 + 1 down to 2^53). */

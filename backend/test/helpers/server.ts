@@ -8,11 +8,6 @@ import type { Bus } from '../../bus/bus.ts';
 import { startServer, type TicktapeServer } from '../../server.ts';
 import type { Logger } from '../../logger.ts';
 
-export type TestServerOptions = Record<string, string | number | undefined> & {
-  /** In-process bus shared with another server in this test. */
-  bus?: never;
-};
-
 export interface TestServer extends TicktapeServer {
   /** The database file, for restarting on the same log. */
   readonly db: string;
@@ -28,8 +23,17 @@ export interface TestServerExtras {
   leaseTtlMs?: number;
 }
 
+// Removed when the test process exits, not when a server closes: tests restart servers on the
+// same database after closing them.
+const tempDirs = new Set<string>();
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'ticktape-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
 }
 
 /** `startTestServer({ interval: 50, symbols: 'AAPL,MSFT', seed: 1 })`; port 0 and a temp db unless given. */

@@ -204,7 +204,7 @@ export const OPTIONS = {
   }),
   seed: option<number | null>({
     flag: '--seed', env: 'TICKTAPE_SEED', arg: 'N', defaultText: 'random, printed at start',
-    meaning: 'non-negative integer; same seed, same universe and an empty log give the same ticks',
+    meaning: 'non-negative integer; the same seed, universe and model step (interval × speed) on an empty log give the same ticks',
     parse: integer(), fallback: null,
   }),
   retention: option({

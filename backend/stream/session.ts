@@ -46,16 +46,19 @@ export async function runSession(client: StreamClient, resumeFrom: number | unde
 
   const decision = decideResume(resumeFrom, log.oldestId(), log.lastId());
   if (decision.kind !== 'replay') {
-    if (decision.kind === 'reset') client.res.write(resetFrame(decision.reason, log.oldestId(), log.lastId()));
-    // Snapshot and live in one task: the snapshot's id is the head the live feed continues from.
-    client.res.write(snapshotFrame(log.lastId(), log.latest(client.filter)));
-    hub.goLive(client);
+    resetAndGoLive(client, decision.kind === 'reset' ? decision.reason : null, deps);
     return;
   }
 
   let cursor = decision.after;
   for (;;) {
     if (closed(client)) return;
+    // Retention may have pruned past us while we waited for the socket: say so rather than
+    // skip what was pruned (the check and the read are one synchronous step).
+    if (log.oldestId() > cursor + 1) {
+      resetAndGoLive(client, 'expired', deps);
+      return;
+    }
     const rows = log.readAfter(cursor, client.filter, page);
     let flushed = true;
     if (rows.length > 0) {
@@ -71,6 +74,13 @@ export async function runSession(client: StreamClient, resumeFrom: number | unde
     if (!flushed) await drainedOrClosed(client.res);
     else await new Promise<void>((resolve) => setImmediate(resolve));
   }
+}
+
+/** `reset` (when given a reason), then a snapshot and live, in one task: the snapshot's id is the head the live feed continues from. */
+function resetAndGoLive(client: StreamClient, reason: ResetReason | null, { log, hub }: SessionDeps): void {
+  if (reason) client.res.write(resetFrame(reason, log.oldestId(), log.lastId()));
+  client.res.write(snapshotFrame(log.lastId(), log.latest(client.filter)));
+  hub.goLive(client);
 }
 
 /** Gone, or ended by the hub (shutdown, or a follower's log started over): stop replaying. */

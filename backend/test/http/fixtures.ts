@@ -1,9 +1,7 @@
 // Shared pieces for the HTTP API tests: the error-shape check every 4xx must pass, the tick-field
-// checks, a Prometheus text reader, and a log built ahead of time with the real simulator.
+// checks and a Prometheus text reader.
 import * as assert from 'uvu/assert';
-import { openLog } from '../../log/log.ts';
-import { createSimulator } from '../../simulator/simulator.ts';
-import type { SymbolSpec, Tick } from '../../types.ts';
+import type { Tick } from '../../types.ts';
 import type { JsonResponse } from '../helpers/http.ts';
 
 /** Lines such as `    at handler (/work/backend/http/api.ts:12:3)` or any source path. */
@@ -74,23 +72,4 @@ export function parseMetrics(text: string): Map<string, number> {
     if (match && !match[2]) samples.set(match[1], Number(match[3]));
   }
   return samples;
-}
-
-/**
- * Fills a log file with `steps` batches from the real simulator (one tick per symbol each), with
- * checkpoints, the way a server would have; returns the number of ticks written.
- */
-export function buildLog(file: string, universe: SymbolSpec[], steps: number, seed = 1): number {
-  const log = openLog({ path: file, retention: 1_000_000 });
-  const simulator = createSimulator({ universe, seed, intervalMs: 20, speed: 60 });
-  const start = Date.now() - steps * 20;
-  try {
-    for (let i = 0; i < steps; i++) {
-      const drafts = simulator.step(start + i * 20);
-      log.append(drafts, simulator.checkpoint());
-    }
-    return log.lastId();
-  } finally {
-    log.close();
-  }
 }

@@ -10,7 +10,8 @@ import { builtinSymbol } from '../../simulator/universe.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { connectSse } from '../helpers/sse-client.ts';
 import { getJson, postJson, waitForLastId, waitUntil } from '../helpers/http.ts';
-import { assertError, buildLog } from './fixtures.ts';
+import { assertError } from './fixtures.ts';
+import { buildLog } from '../helpers/log.ts';
 
 const TOKEN = 's3cret';
 const FIELDS = ['status', 'role', 'bus', 'redis', 'lastEventId', 'oldestEventId', 'clients', 'generating'];

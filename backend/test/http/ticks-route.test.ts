@@ -10,7 +10,8 @@ import { builtinSymbol } from '../../simulator/universe.ts';
 import type { Tick } from '../../types.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { contiguity, getJson } from '../helpers/http.ts';
-import { assertError, buildLog } from './fixtures.ts';
+import { assertError } from './fixtures.ts';
+import { buildLog } from '../helpers/log.ts';
 
 const STEPS = 5250; // × 2 symbols = 10 500 ticks, more than the 10 000 clamp
 let server: TestServer;

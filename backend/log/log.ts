@@ -17,9 +17,11 @@ const PRICE_FIELDS = [
 
 /**
  * Error codes after which the database file can no longer be trusted; other errors (a constraint,
- * a bad argument) only fail the one call.
+ * a bad argument) only fail the one call. SQLITE_FULL is not among them: SQLite rolls the batch
+ * back and the file stays consistent, so once space is freed the log works again, and /healthz
+ * must not keep a working node out of service until it restarts.
  */
-const FATAL_CODE = /^SQLITE_(IOERR|CORRUPT|FULL|NOTADB|CANTOPEN|READONLY)/;
+const FATAL_CODE = /^SQLITE_(IOERR|CORRUPT|NOTADB|CANTOPEN|READONLY)/;
 
 /**
  * new LogGapError(expected, got)

@@ -63,7 +63,8 @@ function authorize(token: string | null): Koa.Middleware {
 }
 
 async function readJson(ctx: Koa.Context): Promise<unknown> {
-  if (!ctx.is('application/json') && !ctx.is('+json')) throw errors.unsupportedMediaType();
+  // ctx.is() answers null for a request without a body, so look at the header itself.
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(ctx.get('Content-Type'))) throw errors.unsupportedMediaType();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
@@ -71,6 +72,7 @@ async function readJson(ctx: Koa.Context): Promise<unknown> {
     if (size > MAX_BODY) throw errors.bodyTooLarge(MAX_BODY);
     chunks.push(chunk as Buffer);
   }
+  if (size === 0) throw errors.badBody('the request body is empty; expected a JSON object such as {"symbol":"AAPL","pct":-5}');
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {

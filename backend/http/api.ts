@@ -5,7 +5,7 @@ import type { Bus } from '../bus/bus.ts';
 import type { EventLog } from '../log/types.ts';
 import type { SymbolSpec } from '../types.ts';
 import { errors } from './errors.ts';
-import { parseCount, parseSymbolFilter } from './params.ts';
+import { parseCount, parseSymbolFilter, single } from './params.ts';
 
 export const TICKS_DEFAULT_LIMIT = 1000;
 export const TICKS_MAX_LIMIT = 10000;
@@ -39,7 +39,7 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
   router.get('/api/ticks', (ctx) => {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universeNames);
     const after = parseCount('after', ctx.query.after, 0);
-    const limit = Math.min(parseCount('limit', ctx.query.limit, TICKS_DEFAULT_LIMIT, 1), TICKS_MAX_LIMIT);
+    const limit = parseLimit(ctx.query.limit);
     const ticks = fromLog(log, () => log.readAfter(after, filter, limit));
     // A full page may have more behind it; a short one means the reader is caught up.
     const next = ticks.length === limit ? ticks[ticks.length - 1].id : null;
@@ -62,6 +62,13 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
       generating: deps.generating(),
     };
   });
+}
+
+/** `limit`: default 1000; any larger whole number, however large, is clamped to 10000. */
+function parseLimit(raw: string | string[] | undefined): number {
+  const text = single(raw);
+  if (text !== undefined && /^[0-9]{6,}$/.test(text) && /[1-9]/.test(text)) return TICKS_MAX_LIMIT;
+  return Math.min(parseCount('limit', raw, TICKS_DEFAULT_LIMIT, 1), TICKS_MAX_LIMIT);
 }
 
 /**

@@ -37,7 +37,8 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
 
   if (deps.serveStream) {
-    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: names, replayPage: deps.replayPage, catchUp: deps.catchUp }));
+    const onError = (err: unknown) => deps.logger('stream.error', { error: err instanceof Error ? err.message : String(err) }, 'error');
+    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: names, replayPage: deps.replayPage, catchUp: deps.catchUp, onError }));
   }
   apiRoutes(router, {
     role: deps.role,

@@ -18,6 +18,8 @@ export interface StreamRouteDeps {
    * log, wait (bounded) until its log holds it if the cluster has it. Absent on a generator.
    */
   catchUp?: (id: number) => Promise<void>;
+  /** Hears of a failure after the headers went out (e.g. the log failing mid-replay). */
+  onError?: (err: unknown) => void;
 }
 
 export const SSE_HEADERS = {
@@ -31,6 +33,12 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
   return async (ctx) => {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universe);
     const resumeFrom = resumePoint(ctx);
+    if (ctx.method === 'HEAD') {
+      // The headers a GET would get, and no stream to hold the connection open.
+      ctx.set(SSE_HEADERS);
+      ctx.status = 200;
+      return;
+    }
     if (resumeFrom !== undefined && resumeFrom > deps.log.lastId() && deps.catchUp) await deps.catchUp(resumeFrom);
 
     ctx.respond = false;
@@ -46,7 +54,14 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
     const gone = () => deps.hub.detach(client);
     res.on('close', gone);
     res.on('error', gone);
-    await runSession(client, resumeFrom, { log: deps.log, hub: deps.hub, replayPage: deps.replayPage });
+    try {
+      await runSession(client, resumeFrom, { log: deps.log, hub: deps.hub, replayPage: deps.replayPage });
+    } catch (err) {
+      // Too late for an error status: drop the connection so the client reconnects and resumes.
+      gone();
+      res.destroy();
+      deps.onError?.(err);
+    }
   };
 }
 

@@ -2,6 +2,7 @@
 // WWW-Authenticate) without credentials and 403 with wrong ones, before anything else is looked
 // at; pause stops the feed and resume restarts it; a shock moves the next price by its percentage;
 // every malformed shock is a JSON 4xx naming what was wrong.
+import net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { secondsToYears, stepSeconds } from '../../simulator/model.ts';
@@ -194,6 +195,26 @@ for (const [what, body, names] of BAD_SHOCKS) {
 test('shock: a body that is not JSON (or is empty) is a 400', async () => {
   assertError(await post(secured, 'shock', '{"symbol": "AAPL", pct: -5'), 400, 'BAD_BODY', /JSON/);
   assertError(await post(secured, 'shock', ''), 400, 'BAD_BODY', /JSON/);
+});
+
+test('shock: a request with no body at all (no Content-Length, not chunked) is a 400, not a 415', async () => {
+  // fetch always frames a body; curl -X POST without -d does not: speak HTTP/1.1 directly.
+  const { port } = new URL(secured.url);
+  const answer = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const socket = net.connect(Number(port), '127.0.0.1', () => {
+      socket.write(
+        `POST /api/admin/shock HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH.Authorization}\r\n` +
+          'Content-Type: application/json\r\nConnection: close\r\n\r\n',
+      );
+    });
+    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => resolve(text)).on('error', reject);
+  });
+  assert.match(answer, /^HTTP\/1\.1 400 /);
+  const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+  assert.is(body.code, 'BAD_BODY');
+  assert.match(body.error, /empty/);
 });
 
 test('shock: a body that is not declared JSON is a 415', async () => {

@@ -9,6 +9,7 @@ import { createMemoryBus } from './bus/memory.ts';
 import { createRedisBus, type RedisBusOptions } from './bus/redis.ts';
 import { createFeedHead, type FeedHead } from './cluster/feed-head.ts';
 import { createLease, type Lease } from './cluster/lease.ts';
+import { fixedUniverse, shareUniverse, type SharedUniverse } from './cluster/universe.ts';
 import {
   createFollower,
   createGenerator,
@@ -71,6 +72,12 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       : null;
   const bus = options.bus ?? (config.redis ? createRedisBus({ url: config.redis, logger, ...busWriting(config.role, log, lease) }) : createMemoryBus());
   const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
+  // Generators announce their universe with the feed; edges serve the one they follow.
+  const shared: SharedUniverse | null =
+    config.redis && !options.bus
+      ? shareUniverse({ url: config.redis, mode: config.role === 'edge' ? 'adopt' : 'announce', universe: config.universe, logger })
+      : null;
+  const universe = shared ?? fixedUniverse(config.universe);
 
   // Followers wait here for their log to reach an id (edge catch-up, leader takeover).
   const waiters = new Set<() => void>();
@@ -129,7 +136,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   const metrics = createMetrics({ log, hub, bus, generated: () => generator?.generated() ?? 0, generating: () => generator?.generating() ?? false });
   const app = createApp({
     role: config.role,
-    universe: config.universe,
+    universe,
     log,
     bus,
     hub,
@@ -159,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
     hub.close();
     await lease?.close();
     await feedHead?.close();
+    await shared?.close();
     await bus.close();
     log.close();
     throw err;
@@ -190,6 +198,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
           await lease.close();
         }
         await feedHead?.close();
+        await shared?.close();
         if (!options.bus) await bus.close();
         log.close();
       })();

@@ -48,3 +48,13 @@ export interface LoggedTick {
   symbol: string;
   json: string;
 }
+
+/**
+ * The symbols a node serves and validates requests against: fixed on a generator (its own
+ * universe), adopted from the cluster on an edge (the generator's), so it can change at run time.
+ */
+export interface UniverseView {
+  specs(): readonly SymbolSpec[];
+  /** Upper-case symbol names of `specs()`. */
+  names(): ReadonlySet<string>;
+}

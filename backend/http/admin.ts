@@ -2,6 +2,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type Koa from 'koa';
 import type Router from '@koa/router';
+import type { UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
 
 /** What the admin endpoints drive; null on a node that does not generate. */
@@ -16,7 +17,7 @@ export interface AdminDeps {
   token: string | null;
   role: string;
   generator: GeneratorControl | null;
-  universeNames: ReadonlySet<string>;
+  universe: UniverseView;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -43,7 +44,7 @@ export function adminRoutes(router: Router, deps: AdminDeps): void {
   router.post('/api/admin/shock', guard, async (ctx) => {
     const g = generator();
     const body = await readJson(ctx);
-    const { symbol, pct } = validateShock(body, deps.universeNames);
+    const { symbol, pct } = validateShock(body, deps.universe.names());
     g.shock(symbol, pct);
     ctx.body = { symbol, pct };
   });

@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type { Bus } from '../bus/bus.ts';
 import type { EventLog } from '../log/types.ts';
-import type { SymbolSpec } from '../types.ts';
+import type { UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
 import { parseCount, parseSymbolFilter, single } from './params.ts';
 
@@ -12,8 +12,7 @@ export const TICKS_MAX_LIMIT = 10000;
 
 export interface ApiDeps {
   role: string;
-  universe: readonly SymbolSpec[];
-  universeNames: ReadonlySet<string>;
+  universe: UniverseView;
   log: EventLog;
   bus: Bus;
   clients: () => number;
@@ -22,22 +21,19 @@ export interface ApiDeps {
 
 export function apiRoutes(router: Router, deps: ApiDeps): void {
   const { log } = deps;
-  const symbolsBody = JSON.stringify({ symbols: deps.universe });
-
   router.get('/api/symbols', (ctx) => {
-    ctx.type = 'application/json';
-    ctx.body = symbolsBody;
+    ctx.body = { symbols: deps.universe.specs() };
   });
 
   router.get('/api/quotes', (ctx) => {
-    const filter = parseSymbolFilter(ctx.query.symbols, deps.universeNames);
+    const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
     const quotes = fromLog(log, () => log.latest(filter));
     ctx.type = 'application/json';
     ctx.body = `{"lastEventId":${log.lastId()},"quotes":[${quotes.map((t) => t.json).join(',')}]}`;
   });
 
   router.get('/api/ticks', (ctx) => {
-    const filter = parseSymbolFilter(ctx.query.symbols, deps.universeNames);
+    const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
     const after = parseCount('after', ctx.query.after, 0);
     const limit = parseLimit(ctx.query.limit);
     const ticks = fromLog(log, () => log.readAfter(after, filter, limit));

@@ -5,18 +5,18 @@ import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.ts';
 import type { EventLog } from '../log/types.ts';
 import type { Hub } from '../stream/hub.ts';
-import type { SymbolSpec } from '../types.ts';
+import type { UniverseView } from '../types.ts';
 import type { Logger } from '../logger.ts';
 import { adminRoutes, type GeneratorControl } from './admin.ts';
 import { apiRoutes } from './api.ts';
 import { errorMiddleware, errors } from './errors.ts';
-import { universeNames } from './params.ts';
 import { staticRoutes } from './static.ts';
 import { streamRoute } from './stream-route.ts';
 
 export interface AppDeps {
   role: string;
-  universe: readonly SymbolSpec[];
+  /** The symbols served; an edge's follows the cluster's. */
+  universe: UniverseView;
   log: EventLog;
   bus: Bus;
   hub: Hub;
@@ -33,23 +33,21 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  const names = universeNames(deps.universe);
   const router = new Router();
 
   if (deps.serveStream) {
     const onError = (err: unknown) => deps.logger('stream.error', { error: err instanceof Error ? err.message : String(err) }, 'error');
-    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: names, replayPage: deps.replayPage, catchUp: deps.catchUp, onError }));
+    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: deps.universe, replayPage: deps.replayPage, catchUp: deps.catchUp, onError }));
   }
   apiRoutes(router, {
     role: deps.role,
     universe: deps.universe,
-    universeNames: names,
     log: deps.log,
     bus: deps.bus,
     clients: () => deps.hub.stats().clients,
     generating: () => deps.generator?.generating() ?? false,
   });
-  adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universeNames: names });
+  adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universe: deps.universe });
   router.get('/metrics', async (ctx) => {
     ctx.type = deps.metrics.contentType;
     ctx.body = await deps.metrics.metrics();

@@ -1,5 +1,4 @@
 // Query-parameter parsing shared by /stream and the API, throwing catalogue errors.
-import type { SymbolSpec } from '../types.ts';
 import { errors } from './errors.ts';
 import { isEventIdText } from '../stream/sse.ts';
 
@@ -12,10 +11,6 @@ export function parseSymbolFilter(raw: string | string[] | undefined, universe: 
   const unknown = names.filter((n) => !universe.has(n));
   if (unknown.length > 0) throw errors.unknownSymbol('symbols', [...new Set(unknown)]);
   return new Set(names);
-}
-
-export function universeNames(universe: readonly SymbolSpec[]): Set<string> {
-  return new Set(universe.map((s) => s.symbol));
 }
 
 /** A non-negative integer parameter up to 2^53, or `fallback` when absent. */

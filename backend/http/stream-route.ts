@@ -3,6 +3,7 @@
 import type Koa from 'koa';
 import type { EventLog } from '../log/types.ts';
 import type { Hub, StreamClient } from '../stream/hub.ts';
+import type { UniverseView } from '../types.ts';
 import { runSession } from '../stream/session.ts';
 import { parseEventId } from '../stream/sse.ts';
 import { errors } from './errors.ts';
@@ -11,7 +12,7 @@ import { parseSymbolFilter, single } from './params.ts';
 export interface StreamRouteDeps {
   log: EventLog;
   hub: Hub;
-  universe: ReadonlySet<string>;
+  universe: UniverseView;
   replayPage?: number;
   /**
    * A node that follows the cluster (an edge) may be behind: given a resume point newer than its
@@ -31,7 +32,7 @@ export const SSE_HEADERS = {
 
 export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
   return async (ctx) => {
-    const filter = parseSymbolFilter(ctx.query.symbols, deps.universe);
+    const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
     const resumeFrom = resumePoint(ctx);
     if (ctx.method === 'HEAD') {
       // The headers a GET would get, and no stream to hold the connection open.

@@ -165,7 +165,12 @@ export function createLease(options: LeaseOptions): Lease {
       } else {
         const answer = await conn.set(key, nodeId, 'PX', ttlMs, 'NX');
         if (closed || !competing) return;
-        if (answer === 'OK') extend(sentAt);
+        // A refusal may be our own key: an earlier SET that succeeded but whose reply was lost.
+        // Renewing it (compare-and-pexpire) claims it now instead of waiting out a whole TTL.
+        if (answer === 'OK' || (await scripts.ticktapeRenew(key, nodeId, ttlMs)) === 1) {
+          if (closed || !competing) return;
+          extend(sentAt);
+        }
       }
     } catch {
       // Not renewed this round; the local deadline decides whether we still hold it.

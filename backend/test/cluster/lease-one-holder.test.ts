@@ -68,4 +68,18 @@ test('a holder whose key was taken over does not renew it back; it notices and l
   }
 });
 
+test('a key that already names this node (a SET whose reply was lost) is claimed at once, not after its TTL', async () => {
+  const raw = new Redis(redis!.url);
+  try {
+    // Stand-in for the lost reply: the key names us, with far longer left than the test waits.
+    await raw.set(DEFAULT_LEASE_KEY + ':lost-reply', 'z', 'PX', 60_000);
+    const lease = createLease({ url: redis!.url, logger: silentLogger, ttlMs: TTL_MS, nodeId: 'z', key: DEFAULT_LEASE_KEY + ':lost-reply' });
+    leases.push(lease);
+    await waitUntil(() => lease.held(), 'the lease to be claimed', 5_000);
+    assert.ok((await raw.pttl(DEFAULT_LEASE_KEY + ':lost-reply')) <= TTL_MS, 'renewed to our TTL');
+  } finally {
+    raw.disconnect();
+  }
+});
+
 test.run();

@@ -121,6 +121,10 @@ class Subscriber implements FeedSubscription {
   catchingUp: boolean;
   /** The id of the newest tick of ours that existed when the stream opened, once known. */
   head: number | null = null;
+  /** A request to /api/quotes for our starting point is in flight, or its retry is scheduled. */
+  seeding = false;
+  /** The wait before retrying a failed /api/quotes request; doubles up to RETRY_MAX_MS. */
+  seedDelay = 0;
   active = true;
   /** The feed serving us: our own replay feed, then (after the hand-over) the shared one. */
   feed: Feed;
@@ -300,10 +304,11 @@ class Feed {
       return;
     }
     // A newcomer to a feed that is already delivering cannot wait for the server's snapshot
-    // (it came long ago): it starts from /api/quotes, which also validates its symbols.
+    // (it came long ago, or the stream will be re-opened from a resume point, which sends none):
+    // it starts from /api/quotes, which also validates its symbols.
     const started = this.#esLastId !== null || [...this.#subs].some((s) => s.cursor !== null);
     if (started) {
-      const fresh = [...this.#subs].filter((s) => !s.attached && s.cursor === null);
+      const fresh = [...this.#subs].filter((s) => s.cursor === null && !s.seeding);
       await Promise.all(fresh.map((s) => this.#seedFromQuotes(s)));
       if (this.#subs.size === 0) {
         this.#shutDown();
@@ -326,7 +331,7 @@ class Feed {
       this.#open(union, resume);
     } else {
       for (const sub of this.#subs) {
-        if (sub.attached) continue;
+        if (sub.attached || !this.#canServe(sub)) continue;
         sub.attached = true;
         if (this.#esOpened && sub.cursor !== null && !sub.catchingUp) sub.setState('live');
         if (this.#esOpened && sub.catchingUp) void this.#learnHeads(this.#es!, [sub]);
@@ -355,13 +360,23 @@ class Feed {
     this.#esNewest.clear();
     this.#esOpened = false;
     this.#resetPending = false;
-    for (const sub of this.#subs) sub.attached = true;
+    for (const sub of this.#subs) sub.attached = this.#canServe(sub);
 
     es.onopen = () => this.#handleOpen(es);
     es.onerror = () => void this.#handleError(es, url.href);
     es.addEventListener('snapshot', (e) => this.#handleSnapshot(es, e));
     es.addEventListener('reset', (e) => this.#handleReset(es, e));
     es.addEventListener('tick', (e) => this.#handleTick(es, e));
+  }
+
+  /**
+   * Whether the open stream can bring `sub` up to date: from its cursor, or, without one, from the
+   * snapshot the stream is yet to send. (A subscriber without a cursor on a stream resumed from an
+   * id would never get a starting point; it waits for /api/quotes instead.)
+   */
+  #canServe(sub: Subscriber): boolean {
+    if (sub.cursor !== null) return true;
+    return (this.#esFrom === null && this.#esLastId === null) || this.#resetPending;
   }
 
   #handleOpen(es: EventSourceLike): void {
@@ -532,9 +547,14 @@ class Feed {
 
   /** Gives a newcomer its starting state, the latest quote per symbol, and its cursor. */
   async #seedFromQuotes(sub: Subscriber): Promise<void> {
+    sub.seeding = true;
     const answer = await this.#fetchJson(this.#apiUrl('quotes', sub.symbols));
-    if (!sub.active) return;
+    sub.seeding = false;
+    // Brought up to date meanwhile by a snapshot on the stream: an older starting point would
+    // repeat ticks, a newer one skip them.
+    if (!sub.active || sub.cursor !== null) return;
     if (answer.ok) {
+      sub.seedDelay = 0;
       const body = answer.body as { lastEventId: number; quotes: Tick[] };
       sub.cursor = body.lastEventId;
       sub.listener.snapshot(
@@ -544,8 +564,14 @@ class Feed {
     } else if (answer.status !== null && answer.status >= 400 && answer.status < 500) {
       this.#fail(sub, answer);
     } else {
+      // Not attached to any stream meanwhile, so nothing else would ask again: retry, backing off.
+      sub.seedDelay = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, sub.seedDelay * 2));
       sub.setState('reconnecting', { message: `${answer.message}; retrying…` });
-      this.#env.setTimeout(() => this.#requestSync(), RETRY_MIN_MS * 3);
+      sub.seeding = true;
+      this.#env.setTimeout(() => {
+        sub.seeding = false;
+        this.#requestSync();
+      }, sub.seedDelay);
     }
   }
 

@@ -122,9 +122,14 @@ export class FakeServer {
   readonly sources: FakeEventSource[] = [];
   readonly fetched: string[] = [];
   readonly timers = new Map<number, () => void>();
+  /** The delay of every timer set, in order. */
+  readonly delays: number[] = [];
   #nextTimer = 1;
   /** When set, stream requests answer this status (as a fetch would see it). */
   streamStatus = 200;
+  /** How many of the next /api/quotes requests answer 503 (a blip during a server restart, say). */
+  failQuotes = 0;
+  readonly #groups = new Map<string, number>();
 
   constructor(readonly log: FakeLog) {}
 
@@ -136,10 +141,12 @@ export class FakeServer {
         constructor(url: string) {
           super(url);
           server.sources.push(this);
+          server.#groupOrder(this);
         }
       },
       fetch: async (url) => this.#fetch(new URL(url)),
-      setTimeout: (fn) => {
+      setTimeout: (fn, ms) => {
+        this.delays.push(ms);
         const handle = this.#nextTimer++;
         this.timers.set(handle, fn);
         return handle;
@@ -203,15 +210,27 @@ export class FakeServer {
     return ticks;
   }
 
-  /** Appends ticks and delivers them to every open, served stream whose filter matches. */
+  /**
+   * Appends ticks as one batch and delivers it as the server does: to each filter group in the order
+   * the group was first subscribed, the whole batch at once, so a stream of an earlier group can be
+   * several ids ahead of a stream of a later one.
+   */
   publish(...symbols: string[]): Tick[] {
     const ticks = symbols.map((s) => this.log.append(s));
-    for (const t of ticks) {
-      for (const es of this.open) {
-        if (es.readyState === 1 && es.replayedTo === null && (!es.symbols || es.symbols.has(t.symbol))) es.emit('tick', t, t.id);
-      }
+    const streams = this.open
+      .filter((es) => es.readyState === 1 && es.replayedTo === null)
+      .sort((a, b) => this.#groupOrder(a) - this.#groupOrder(b));
+    for (const es of streams) {
+      for (const t of ticks) if (!es.symbols || es.symbols.has(t.symbol)) es.emit('tick', t, t.id);
     }
     return ticks;
+  }
+
+  /** When a stream with this one's filter was first subscribed (the server's group order). */
+  #groupOrder(es: FakeEventSource): number {
+    const key = es.url.searchParams.get('symbols') ?? '*';
+    if (!this.#groups.has(key)) this.#groups.set(key, this.#groups.size);
+    return this.#groups.get(key)!;
   }
 
   runTimers(): void {
@@ -228,6 +247,10 @@ export class FakeServer {
     const json = (status: number, body: unknown) =>
       new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
     if (unknown) return json(400, { error: `symbols: unknown symbol ${unknown}`, code: 'UNKNOWN_SYMBOL' });
+    if (url.pathname === '/api/quotes' && this.failQuotes > 0) {
+      this.failQuotes--;
+      return json(503, { error: 'log unavailable', code: 'UNAVAILABLE' });
+    }
     if (url.pathname === '/api/quotes') return json(200, { lastEventId: this.log.lastId, quotes: this.log.latest(symbols) });
     if (url.pathname === '/stream') {
       if (this.streamStatus !== 200) return json(this.streamStatus, { error: 'log unavailable', code: 'UNAVAILABLE' });

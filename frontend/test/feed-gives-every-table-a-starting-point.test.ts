@@ -1,0 +1,72 @@
+// A table with no cursor yet needs a starting point: the snapshot of a stream opened without a
+// resume point, or /api/quotes. A stream re-opened from another table's cursor sends no snapshot,
+// so such a table must not count as served by it: it asks /api/quotes, and again, backing off,
+// until it gets an answer. (Unit tests: a fake EventSource and server, in Node.)
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FeedHub } from '../src/feed.ts';
+import { FakeLog, FakeServer, recorder, settle } from './helpers/fake-feed.ts';
+
+const SRC = 'http://feed.test/stream';
+const setup = () => {
+  const server = new FakeServer(new FakeLog(['AAPL', 'MSFT', 'NVDA']));
+  server.publish('AAPL', 'MSFT', 'NVDA');
+  return { server, hub: new FeedHub(server.env) };
+};
+const ids = (ticks: { id: number }[]) => ticks.map((t) => t.id);
+
+test('a table whose /api/quotes request fails asks again, backing off, and then goes live', async () => {
+  const { server, hub } = setup();
+  hub.subscribe(SRC, { symbols: ['AAPL'] }, recorder().listener);
+  await settle();
+  server.serve(server.only);
+
+  server.failQuotes = 2; // the server is restarting
+  const joiner = recorder();
+  const sub = hub.subscribe(SRC, { symbols: ['MSFT'] }, joiner.listener);
+  await settle();
+  assert.is(sub.status.state, 'reconnecting');
+  server.serve(server.only); // the shared stream, re-opened for AAPL,MSFT from the first table's cursor
+  await settle();
+  assert.equal(joiner.log.snapshots, [], 'no starting point yet');
+
+  server.runTimers(); // fails again
+  await settle();
+  server.runTimers();
+  await settle();
+  assert.equal(joiner.log.snapshots, [{ id: 3, symbols: ['MSFT'] }], 'seeded from /api/quotes once it answers');
+  const retries = server.delays.filter((ms) => ms >= 1000);
+  assert.ok(retries.length === 2 && retries[1] > retries[0], `backs off: ${retries}`);
+
+  server.publish('MSFT', 'AAPL');
+  assert.equal(ids(joiner.log.ticks), [4]);
+  assert.is(sub.status.state, 'live');
+  assert.is(server.open.length, 1);
+});
+
+test('a replay handed over before the shared stream’s snapshot arrived leaves no table waiting', async () => {
+  const { server, hub } = setup();
+  const live = recorder();
+  hub.subscribe(SRC, { symbols: ['AAPL'] }, live.listener);
+  await settle();
+  const shared = server.only; // opened, but the server has not answered yet
+
+  const replay = recorder();
+  hub.subscribe(SRC, { symbols: ['MSFT'], lastEventId: 0 }, replay.listener);
+  await settle();
+  const own = server.open.find((es) => es !== shared)!;
+  server.serve(own); // caught up at once: handed over, re-opening the shared stream from its cursor
+  await settle();
+  const reopened = server.only;
+  assert.is.not(reopened, shared);
+  assert.ok(reopened.resumeFrom !== null, 'resumed from the replay’s cursor: no snapshot will come');
+  server.serve(reopened);
+  await settle();
+  assert.equal(live.log.snapshots, [{ id: 3, symbols: ['AAPL'] }], 'the live table got its start from /api/quotes');
+
+  server.publish('AAPL', 'MSFT');
+  assert.equal(ids(live.log.ticks), [4]);
+  assert.equal(ids(replay.log.ticks), [2, 5]);
+});
+
+test.run();

@@ -45,7 +45,13 @@ export function adminRoutes(router: Router, deps: AdminDeps): void {
     const g = generator();
     const body = await readJson(ctx);
     const { symbol, pct } = validateShock(body, deps.universe.names());
-    g.shock(symbol, pct);
+    try {
+      g.shock(symbol, pct);
+    } catch (err) {
+      // The simulator refuses a shock that would leave the representable price range.
+      if (err instanceof RangeError) throw errors.badBody(`pct: ${err.message}`);
+      throw err;
+    }
     ctx.body = { symbol, pct };
   });
 }

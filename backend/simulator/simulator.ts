@@ -30,6 +30,8 @@ const CHECKPOINT_VERSION = 1;
 const SESSION_EPSILON_SECONDS = 1e-6;
 /** GBM never reaches zero, but shocks and float underflow could; a floor keeps log returns defined. */
 const PRICE_FLOOR = 1e-6;
+/** Prices stay where cents are exact integers (admin shocks could otherwise compound without bound). */
+export const PRICE_CEILING = 1e9;
 
 /** Mutable state of one symbol. Money in integer cents except `price`, which is unrounded. */
 interface SymbolState {
@@ -129,7 +131,7 @@ function advanceSymbol(
   s.shock = 1;
   if (moves.gap) logMove += logReturn(model, moves.gap.dtYears, moves.gap.marketZ, s.rng);
   logMove += logReturn(model, moves.dtYears, moves.marketZ, s.rng);
-  s.price = Math.max(PRICE_FLOOR, s.price * Math.exp(logMove));
+  s.price = Math.min(PRICE_CEILING, Math.max(PRICE_FLOOR, s.price * Math.exp(logMove)));
 
   const quote = quoteCents(s.price, spec.spreadBps);
   const size = tradeSize(s.rng);
@@ -287,7 +289,11 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     if (!Number.isFinite(pct) || pct <= -100) {
       throw new RangeError(`shock pct must be a finite number above -100, got ${pct}`);
     }
-    s.shock *= 1 + pct / 100;
+    const shock = s.shock * (1 + pct / 100);
+    if (s.price * shock > PRICE_CEILING) {
+      throw new RangeError(`a shock of ${pct}% would take ${spec.symbol} above ${PRICE_CEILING} per share`);
+    }
+    s.shock = shock;
   }
 
   return {

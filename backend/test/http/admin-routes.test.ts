@@ -217,6 +217,17 @@ test('shock: a request with no body at all (no Content-Length, not chunked) is a
   assert.match(body.error, /empty/);
 });
 
+test('shock: shocks that would compound past the representable price are a 400 naming pct', async () => {
+  const own = await startTestServer({ interval: 1_000_000, symbols: 'AAPL', 'admin-token': TOKEN });
+  try {
+    let res: JsonResponse | undefined;
+    for (let i = 0; i < 12 && (res === undefined || res.status === 200); i++) res = await post(own, 'shock', JSON.stringify({ symbol: 'AAPL', pct: 1000 }));
+    assertError(res!, 400, 'BAD_BODY', /^pct: .*AAPL above/);
+  } finally {
+    await own.close();
+  }
+});
+
 test('shock: a body that is not declared JSON is a 415', async () => {
   const body = JSON.stringify({ symbol: 'AAPL', pct: -5 });
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, marketStream, symbolStream } from '../../simulator/rng.ts';
-import { createSimulator } from '../../simulator/simulator.ts';
+import { PRICE_CEILING, createSimulator } from '../../simulator/simulator.ts';
 import { BUILTIN_UNIVERSE, customSymbol } from '../../simulator/universe.ts';
 import type { SymbolSpec, TickDraft } from '../../types.ts';
 
@@ -152,6 +152,28 @@ test('shock rejects an unknown symbol and an impossible percentage', () => {
   const sim = createSimulator(BASE);
   assert.throws(() => sim.shock('NOPE', 5), /unknown symbol "NOPE"/);
   assert.throws(() => sim.shock('AAPL', -100), /above -100/);
+});
+
+test('repeated shocks cannot push a price past the ceiling where cents stop being exact', () => {
+  const sim = createSimulator(BASE);
+  sim.step(0);
+  let refused: unknown;
+  for (let i = 0; i < 40 && !refused; i++) {
+    try {
+      sim.shock('AAPL', 1000);
+      sim.step(i + 1);
+    } catch (err) {
+      refused = err;
+    }
+  }
+  assert.instance(refused, RangeError);
+  assert.match(String((refused as Error).message), /AAPL above/);
+  const aapl = sim.step(99).find((t) => t.symbol === 'AAPL')!;
+  assert.ok(aapl.price <= PRICE_CEILING && Number.isSafeInteger(Math.round(aapl.price * 100)));
+  // The state still round-trips: nothing unrepresentable got in.
+  const copy = createSimulator(BASE);
+  copy.restore(sim.checkpoint());
+  assert.equal(copy.step(100), sim.step(100));
 });
 
 test.run();

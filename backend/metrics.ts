@@ -47,7 +47,7 @@ export function createMetrics(sources: MetricsSources): Registry {
   mirrored('ticktape_replayed_events_total', 'Tick events replayed from the log to resuming clients.', () => hub.stats().replayed);
   mirrored('ticktape_slow_client_disconnects_total', 'SSE clients cut off because their unsent output passed the cap.', () => hub.stats().slowDisconnects);
   gauge('ticktape_stream_clients', 'Connected SSE clients.', () => hub.stats().clients);
-  gauge('ticktape_bus_up', '1 when the Redis bus is connected, 0 when down; absent meaning for the in-process bus (always 1).', () =>
+  gauge('ticktape_bus_up', '1 while the bus can replicate (always 1 for the in-process bus), 0 while Redis is down.', () =>
     bus.state() === 'down' ? 0 : 1,
   );
   mirrored('ticktape_bus_published_total', 'Ticks confirmed replicated through the bus.', () => bus.stats().published);

@@ -11,16 +11,15 @@
 // A table that asks for a replay (`lastEventId`) does not join the shared feed at first: it gets a
 // replay feed of its own (a second EventSource), because re-opening the shared stream from an old
 // id would freeze every live table on that src until the replay had caught up (seconds, on a log of
-// a million ticks). Once the replay has caught up, the table is handed over to the shared feed and
-// its own stream is closed, so ten live tables and any number of finished replays still use one
-// connection. The hand-over keeps the table's cursor, so it loses and repeats nothing, and happens
-// only when it holds nobody back: when the shared stream carries the table's symbols and has
-// delivered none of them past the table's cursor (see `Feed.adopt`); until then the table keeps
-// its own stream, which is live by then anyway. With no shared feed on that src, the replay feed
-// simply becomes the shared one, with no reconnection. (Keeping the replay stream for the table's
-// whole life would be simpler, but each replayed table would then hold one of the six connections
-// for good; the hand-over is a synchronous move between two feeds of one page, with no request in
-// between, so it is not where things go wrong.)
+// a million ticks). Once the replay has caught up, the table is handed over to the shared feed with
+// its cursor, and its own stream is closed: the shared stream is re-opened from the lowest cursor
+// (by then a recent id), exactly as when a table joins with new symbols, so nothing is lost and
+// the others drop the ticks that come again. Ten live tables and any number of finished replays
+// thus use one connection, which matters because a page has only six per origin. With no shared
+// feed on that src, the replay feed simply becomes the shared one, with no reconnection.
+// (Cursors of two differently filtered streams cannot be compared to find a moment when no
+// re-open is needed: the server writes each batch to one filter group before the next, so either
+// stream can be a batch ahead of the other.)
 //
 // Protocol facts relied on (WHATWG HTML, "Server-sent events", and docs/CONTRACT):
 // - the browser reconnects by itself after a network error and sends `Last-Event-ID`, which the
@@ -172,8 +171,8 @@ interface FeedHooks {
   onEmpty: () => void;
   /**
    * Only on a replay feed: offers its caught-up subscriber to the shared feed of its src. True when
-   * the subscriber has moved there; false when it stays (for now, or because this feed has just
-   * become the shared one).
+   * the subscriber has moved there; false when it stays (because this feed has just become the
+   * shared one).
    */
   handOver?: (sub: Subscriber) => boolean;
 }
@@ -196,10 +195,6 @@ class Feed {
   #esFrom: number | null = null;
   /** The id of the last event received on the open stream. */
   #esLastId: number | null = null;
-  /** The open stream has delivered every tick of its symbols after this id (its resume point or snapshot). */
-  #esStart: number | null = null;
-  /** Per symbol, the id of the newest tick the open stream has delivered. */
-  readonly #esNewest = new Map<string, number>();
   #esOpened = false;
   #resetPending = false;
 
@@ -235,40 +230,19 @@ class Feed {
   }
 
   /**
-   * Takes over a caught-up subscriber from a replay feed, if that loses nothing and holds nobody
-   * back; false (the subscriber keeps its own stream for now) otherwise.
+   * Takes over a subscriber whose replay has caught up, keeping its cursor: it joins like any other
+   * subscriber, so the stream is re-opened from the lowest cursor (most likely its own, recent since
+   * it has caught up) unless the stream already carries its symbols from at or below its cursor.
+   * Nobody loses a tick; the others drop the few that come again (at or below their own cursors).
+   * False only if this feed has shut down.
    */
   adopt(sub: Subscriber): boolean {
-    const cursor = sub.cursor;
-    if (this.#closed || cursor === null) return false;
-    const delivering =
-      this.#es !== null && this.#es.readyState !== CLOSED && this.#esOpened && !this.#resetPending && this.#esLastId !== null;
-    if (delivering && covers(this.#esSymbols, sub.symbols)) {
-      // The open stream has delivered every tick of ours after #esStart. If none of them is newer
-      // than our cursor, everything of ours up to its last id has reached us: we join at that id,
-      // attached at once, and the stream carries on with no re-open.
-      if (cursor < this.#newestDelivered(sub.symbols)) return false;
-      sub.cursor = Math.max(cursor, this.#esLastId!);
-      sub.attached = true;
-    } else {
-      // The stream must be (re-)opened for us anyway (new symbols, or it is reconnecting): it will
-      // resume from the lowest cursor, so join only if ours is not the one holding the others back.
-      const lowest = lowestCursor(this.#subs);
-      if (lowest !== null && cursor < lowest) return false;
-      sub.attached = false;
-    }
+    if (this.#closed) return false;
     sub.feed = this;
+    sub.attached = false;
     this.#subs.add(sub);
     this.#requestSync();
     return true;
-  }
-
-  /** The newest id, among `symbols`' ticks, that the open stream has delivered or started after. */
-  #newestDelivered(symbols: ReadonlySet<string> | null): number {
-    let newest = this.#esStart ?? 0;
-    if (symbols === null) return Math.max(newest, this.#esLastId ?? 0);
-    for (const symbol of symbols) newest = Math.max(newest, this.#esNewest.get(symbol) ?? 0);
-    return newest;
   }
 
   /** Coalesces every change made in one task into a single reconciliation. */
@@ -316,6 +290,12 @@ class Feed {
       }
     }
 
+    // Learn where each catching-up subscriber's replay ends before (re-)opening the stream: once the
+    // page's streams hold all six connections of the origin, a request after opening would never
+    // be answered and the subscriber would replay forever.
+    const headless = [...this.#subs].filter((s) => s.catchingUp && s.head === null && s.cursor !== null);
+    if (headless.length) await this.#learnHeads(headless);
+
     if (this.#retryTimer !== null) return; // a reconnect is scheduled; it will reconcile
     const union = unionOf(this.#subs);
     const resume = lowestCursor(this.#subs);
@@ -334,7 +314,7 @@ class Feed {
         if (sub.attached || !this.#canServe(sub)) continue;
         sub.attached = true;
         if (this.#esOpened && sub.cursor !== null && !sub.catchingUp) sub.setState('live');
-        if (this.#esOpened && sub.catchingUp) void this.#learnHeads(this.#es!, [sub]);
+        if (this.#esOpened && sub.catchingUp) this.#checkCaughtUp(sub);
       }
     }
   }
@@ -356,8 +336,6 @@ class Feed {
     this.#esSymbols = union;
     this.#esFrom = resume;
     this.#esLastId = null;
-    this.#esStart = resume;
-    this.#esNewest.clear();
     this.#esOpened = false;
     this.#resetPending = false;
     for (const sub of this.#subs) sub.attached = this.#canServe(sub);
@@ -388,23 +366,24 @@ class Feed {
       if (!sub.attached || sub.cursor === null) continue;
       if (sub.catchingUp) {
         sub.resetCaughtUp();
-        sub.head = null;
         sub.setState('replaying');
-        behind.push(sub);
+        // After the browser's own reconnection the head is still to be learnt.
+        if (sub.head === null) behind.push(sub);
+        else this.#checkCaughtUp(sub);
       } else {
         sub.setState('live');
       }
     }
-    if (behind.length) void this.#learnHeads(es, behind);
+    if (behind.length) void this.#learnHeads(behind);
+    this.#offerHandOver();
   }
 
   /**
    * Finds, for each catching-up subscriber, the newest tick of its symbols that exists now: once it
    * has been delivered the subscriber has caught up. (Any later tick is live by definition.)
    */
-  async #learnHeads(es: EventSourceLike, subs: Subscriber[]): Promise<void> {
+  async #learnHeads(subs: Subscriber[]): Promise<void> {
     const answer = await this.#fetchJson(this.#apiUrl('quotes', unionOf(new Set(subs))));
-    if (es !== this.#es) return;
     for (const sub of subs) {
       if (!sub.active || !sub.catchingUp) continue;
       if (!answer.ok) {
@@ -434,8 +413,6 @@ class Feed {
     const ticks = JSON.parse(e.data as string) as Tick[];
     const id = Number(e.lastEventId);
     this.#esLastId = id;
-    this.#esStart = id;
-    this.#esNewest.clear();
     for (const sub of this.#subs) {
       if (!sub.attached || (sub.cursor !== null && !this.#resetPending)) continue;
       sub.cursor = id;
@@ -466,7 +443,6 @@ class Feed {
     if (es !== this.#es) return;
     const tick = JSON.parse(e.data as string) as Tick;
     this.#esLastId = tick.id;
-    this.#esNewest.set(tick.symbol, tick.id);
     for (const sub of this.#subs) {
       if (!sub.attached || sub.cursor === null || tick.id <= sub.cursor) continue;
       // The stream is gap-free from at or below our cursor, so everything of ours up to this id
@@ -483,7 +459,7 @@ class Feed {
 
   /**
    * On a replay feed: hands each caught-up subscriber over to the shared feed, and closes this
-   * feed's stream once nobody is left. Tried again on every tick until it succeeds.
+   * feed's stream once nobody is left.
    */
   #offerHandOver(): void {
     if (!this.#handOver || !this.#esOpened) return;
@@ -498,7 +474,11 @@ class Feed {
   async #handleError(es: EventSourceLike, url: string): Promise<void> {
     if (es !== this.#es) return;
     const attached = [...this.#subs].filter((s) => s.attached);
-    for (const sub of attached) if (sub.cursor !== null) sub.catchingUp = true;
+    for (const sub of attached) {
+      if (sub.cursor === null) continue;
+      sub.catchingUp = true;
+      sub.head = null; // the server's head has moved on meanwhile
+    }
 
     if (es.readyState === CONNECTING) {
       // The browser is reconnecting by itself and will send Last-Event-ID.
@@ -657,14 +637,6 @@ function lowestCursor(subs: Iterable<Subscriber>): number | null {
   let low: number | null = null;
   for (const sub of subs) if (sub.cursor !== null && (low === null || sub.cursor < low)) low = sub.cursor;
   return low;
-}
-
-/** Whether a stream asked for `streamSymbols` carries every tick of `symbols` (null = all). */
-function covers(streamSymbols: ReadonlySet<string> | null, symbols: ReadonlySet<string> | null): boolean {
-  if (streamSymbols === null) return true;
-  if (symbols === null) return false;
-  for (const s of symbols) if (!streamSymbols.has(s)) return false;
-  return true;
 }
 
 function sameSymbols(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): boolean {

@@ -1,6 +1,7 @@
 // A table replaying from an id gets an EventSource of its own, so the live tables on its src are
 // never held back by the replay; once caught up it is handed over to the shared stream (keeping its
-// cursor) and its own stream closes, with every tick delivered once, in order. (Unit tests: a fake
+// cursor; the shared stream re-opens from the lowest cursor) and its own stream closes, with every
+// tick delivered once, in order. (Unit tests: a fake
 // EventSource and server, in Node; `serveSlowly` stands for a log large enough to take a while.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -65,17 +66,19 @@ test('live tables keep receiving during the replay; after catch-up the replay jo
   assert.is(sub.status.state, 'live');
   assert.equal(replay.log.states, ['replaying', 'live']);
   assert.is(sub.status.caughtUp, 4);
-  assert.is(server.open.length, 2, 'the shared stream is at 7: the replay keeps its own until it gets there');
-  server.replayStep(own, 10); // 5, 6, 7
+  await settle();
   assert.ok(own.closed, 'handed over: its own stream is closed');
-  assert.is(server.only, shared, 'one stream left, the original shared one');
+  const reopened = server.only;
+  assert.is.not(reopened, shared);
+  assert.is(reopened.resumeFrom, 4, 'the shared stream resumes from the replay’s cursor, the lowest');
   assert.is(hub.size, 1);
+  server.serve(reopened); // 5, 6, 7 again: the live table drops them, the replayed one needs them
 
   server.publish('TSLA', 'AAPL');
   assert.equal(ids(replay.log.ticks), logIds(server, null, 0), 'every id once, in order, across the hand-over');
   assert.equal(ids(live.log.ticks), logIds(server, null, 4));
   assert.is(sub.cursor, server.log.lastId);
-  assert.is(server.sources.length, 2, 'no stream was re-opened');
+  assert.equal(live.log.states, ['live'], 'the live table stayed live through the re-open');
 });
 
 test('ten live tables and a replaying one use two streams, then one', async () => {
@@ -98,43 +101,43 @@ test('ten live tables and a replaying one use two streams, then one', async () =
   server.publish('MSFT', 'AAPL');
   server.replayStep(own, 100);
   await settle();
+  assert.ok(shared.closed && own.closed, 'handed over; the shared stream re-opened from the replay’s cursor');
+  server.serve(server.only);
   server.publish('NVDA');
-  assert.is(server.only, shared);
   assert.equal(ids(replay.log.ticks), logIds(server, ['MSFT', 'NVDA'], 1));
   for (const [i, r] of lives.entries()) assert.equal(ids(r.log.ticks), logIds(server, [['AAPL', 'MSFT', 'NVDA', 'TSLA'][i % 4]], 4));
 });
 
-test('the hand-over waits while the shared stream is ahead of the replay for its symbols', async () => {
-  const { server, hub } = setup();
-  const { live, es: shared } = await liveTable(server, hub); // from a snapshot at id 4
-  const replay = recorder();
-  const sub = hub.subscribe(SRC, { lastEventId: 0, symbols: ['AAPL'] }, replay.listener);
-  await settle();
-  const own = server.open.find((es) => es !== shared)!;
-  server.serveSlowly(own);
-  await settle(); // head: AAPL's newest tick is id 1
-  server.replayStep(own, 1);
-  await settle();
-  assert.is(sub.status.state, 'live', 'caught up with AAPL');
-  // The shared stream started after id 4: had AAPL ticks up to 4 existed, the replay would lose
-  // them by joining at 1. It keeps its own stream until it has passed the shared stream.
-  assert.is(server.open.length, 2, 'not handed over yet');
-
-  // Two AAPL ticks reach the shared stream before the replay's stream: after the first, the
-  // replay is still behind the shared stream for AAPL.
-  const [t5, t6] = [server.log.append('AAPL'), server.log.append('AAPL')];
-  for (const t of [t5, t6]) shared.emit('tick', t, t.id);
-  own.emit('tick', t5, t5.id);
-  assert.is(server.open.length, 2, 'AAPL 6 is on the shared stream, not yet on the replay’s');
-  own.emit('tick', t6, t6.id);
-  assert.ok(own.closed, 'handed over once its last id reached the shared stream’s');
-  assert.is(server.only, shared);
-  server.publish('MSFT', 'AAPL');
-  assert.equal(ids(replay.log.ticks), logIds(server, ['AAPL'], 0));
-  assert.equal(ids(live.log.ticks), logIds(server, null, 4));
+test('a replay hands over whichever of the two streams the server writes first', async () => {
+  // The server writes each batch to the shared stream's filter group before the replay's (it was
+  // subscribed first), so the shared stream is always a batch ahead: the hand-over must not wait
+  // for the replay's cursor to pass it.
+  for (const [replaying, living] of [['AAPL', 'MSFT'], ['MSFT', 'AAPL']]) {
+    const { server, hub } = setup();
+    const live = recorder();
+    hub.subscribe(SRC, { symbols: [living] }, live.listener);
+    await settle();
+    server.serve(server.only);
+    const replay = recorder();
+    hub.subscribe(SRC, { lastEventId: 0, symbols: [replaying] }, replay.listener);
+    await settle();
+    const own = server.open.find((es) => es.resumeFrom === 0)!;
+    server.serveSlowly(own);
+    await settle();
+    server.publish('AAPL', 'MSFT'); // 5, 6 reach the shared stream first
+    server.replayStep(own, 100); // then the replay: 1 and 5 for AAPL, 2 and 6 for MSFT
+    await settle();
+    assert.is(server.open.length, 1, `replaying ${replaying}: handed over`);
+    const widened = server.only;
+    assert.is(widened.url.searchParams.get('symbols'), 'AAPL,MSFT');
+    server.serve(widened);
+    server.publish('AAPL', 'MSFT', 'AAPL');
+    assert.equal(ids(replay.log.ticks), logIds(server, [replaying], 0), `replaying ${replaying}: every id once`);
+    assert.equal(ids(live.log.ticks), logIds(server, [living], 4), `live ${living}: every id once`);
+  }
 });
 
-test('a replay with symbols the shared stream lacks joins it when that holds nobody back', async () => {
+test('a replay with symbols the shared stream lacks widens it from the replay’s cursor', async () => {
   const { server, hub } = setup();
   const live = recorder();
   hub.subscribe(SRC, { symbols: ['AAPL'] }, live.listener);
@@ -147,18 +150,14 @@ test('a replay with symbols the shared stream lacks joins it when that holds nob
   const sub = hub.subscribe(SRC, { lastEventId: 0, symbols: ['MSFT'] }, replay.listener);
   await settle();
   const own = server.open.find((es) => es !== shared)!;
-  server.serve(own);
+  server.serve(own); // MSFT 2: caught up
   await settle();
   assert.is(sub.status.state, 'live');
-  assert.is(server.open.length, 2, 'MSFT up to 2 < 6: joining now would re-open the shared stream from 2');
-
-  server.publish('MSFT'); // 7 on the replay's stream
-  await settle();
-  assert.ok(own.closed);
+  assert.ok(own.closed, 'handed over at once');
   const widened = server.only;
   assert.is(widened.url.searchParams.get('symbols'), 'AAPL,MSFT');
-  assert.is(widened.resumeFrom, 6, 'from the live table’s cursor, not the replay’s start');
-  server.serve(widened); // replays 7, which the replaying table already has
+  assert.is(widened.resumeFrom, 2, 'from the replay’s cursor, the lowest');
+  server.serve(widened); // 5, 6 again, which the live table drops
   server.publish('AAPL', 'MSFT');
   assert.equal(ids(replay.log.ticks), logIds(server, ['MSFT'], 0));
   assert.equal(ids(live.log.ticks), logIds(server, ['AAPL'], 4));

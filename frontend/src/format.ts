@@ -82,13 +82,46 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-/** Parses a `symbols` attribute (`"aapl, MSFT"`) into upper-case names; empty means "all". */
-export function parseSymbols(value: string | null | undefined): string[] {
-  if (!value) return [];
+/**
+ * Parses a `symbols` attribute (`"aapl, MSFT"`) into upper-case names; blank means "all". Null
+ * when it is not blank but names no symbol (`" , "`): the server refuses that (`BAD_SYMBOLS`), and
+ * showing every symbol instead would hide the mistake.
+ */
+export function parseSymbols(value: string | null | undefined): string[] | null {
+  if (!value || !value.trim()) return [];
   const seen = new Set<string>();
   for (const part of value.split(',')) {
     const s = part.trim().toUpperCase();
     if (s) seen.add(s);
   }
-  return [...seen];
+  return seen.size ? [...seen] : null;
+}
+
+/** The largest log id the server accepts as a resume point (docs/CONTRACT: "up to 2^53"). */
+const MAX_EVENT_ID = 2 ** 53;
+
+/** Whether `id` is a resume point the server accepts: an integer from 0 to 2^53. */
+export function isEventId(id: number): boolean {
+  return Number.isInteger(id) && id >= 0 && id <= MAX_EVENT_ID;
+}
+
+/**
+ * Parses a `last-event-id` attribute as the server parses `lastEventId`: digits only, so `""`,
+ * `" 5"` and `"1e3"` are not 0, 5 and 1000 but NaN, which the table shows as an error rather than
+ * replaying the wrong part of the log. Null (no replay) only when the attribute is absent.
+ */
+export function parseEventId(value: string | null): number | null {
+  if (value === null) return null;
+  const id = /^\d+$/.test(value) ? Number(value) : NaN;
+  return isEventId(id) ? id : NaN;
+}
+
+export const SPARKLINE_DEFAULT = 48;
+/** Enough for any sparkline width; more would only cost memory per row. */
+export const SPARKLINE_MAX = 1000;
+
+/** How many prices a sparkline keeps: the default for anything not a number, else clamped to 2…1000. */
+export function sparklineCapacity(length: number): number {
+  if (typeof length !== 'number' || !Number.isFinite(length)) return SPARKLINE_DEFAULT;
+  return Math.min(SPARKLINE_MAX, Math.max(2, Math.round(length)));
 }

@@ -2,7 +2,16 @@
 // sparkline geometry and the symbols attribute.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatChange, formatChangePct, formatPrice, formatVolume, parseSymbols, sparklinePoints } from '../src/format.ts';
+import {
+  formatChange,
+  formatChangePct,
+  formatPrice,
+  formatVolume,
+  parseEventId,
+  parseSymbols,
+  sparklineCapacity,
+  sparklinePoints,
+} from '../src/format.ts';
 
 test('prices have two decimals and grouping', () => {
   assert.is(formatPrice(1234.5, 'en-US'), '1,234.50');
@@ -33,6 +42,31 @@ test('symbols attribute: trimmed, upper-case, unique, empty means all', () => {
   assert.equal(parseSymbols(' aapl, MSFT,,aapl '), ['AAPL', 'MSFT']);
   assert.equal(parseSymbols(''), []);
   assert.equal(parseSymbols(null), []);
+  assert.equal(parseSymbols('  '), []);
+});
+
+test('symbols attribute: commas naming no symbol are an error, not "all"', () => {
+  assert.is(parseSymbols(' , '), null);
+  assert.is(parseSymbols(','), null);
+});
+
+test('last-event-id attribute: digits only, up to 2^53; absent means no replay', () => {
+  assert.is(parseEventId(null), null);
+  assert.is(parseEventId('0'), 0);
+  assert.is(parseEventId('1042'), 1042);
+  assert.is(parseEventId(String(2 ** 53)), 2 ** 53);
+  for (const bad of ['', ' 5', '5 ', '1e3', '-1', '1.5', '0x10', 'abc', String(2 ** 53 + 2), '9'.repeat(30)]) {
+    assert.ok(Number.isNaN(parseEventId(bad)), JSON.stringify(bad));
+  }
+});
+
+test('sparkline length: the default for non-numbers, clamped to 2…1000', () => {
+  assert.is(sparklineCapacity(NaN), 48);
+  assert.is(sparklineCapacity(Infinity), 48);
+  assert.is(sparklineCapacity(10), 10);
+  assert.is(sparklineCapacity(1), 2);
+  assert.is(sparklineCapacity(1e9), 1000);
+  assert.is(sparklineCapacity(12.4), 12);
 });
 
 test.run();

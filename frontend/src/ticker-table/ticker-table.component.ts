@@ -9,7 +9,11 @@ import {
   formatCount,
   formatPrice,
   formatVolume,
+  isEventId,
+  parseEventId,
   parseSymbols,
+  SPARKLINE_DEFAULT,
+  sparklineCapacity,
   sparklinePoints,
 } from '../format.ts';
 import { tickerTableStyles } from './ticker-table.styles.ts';
@@ -126,7 +130,8 @@ export class TickerTable extends LitElement {
   static override properties = {
     src: { type: String },
     symbols: { type: String },
-    lastEventId: { type: Number, attribute: 'last-event-id' },
+    // Digits only, as the server reads `lastEventId`: Lit's Number converter would turn "" into 0.
+    lastEventId: { attribute: 'last-event-id', converter: { fromAttribute: parseEventId } },
     caption: { type: String },
     noFlash: { type: Boolean, attribute: 'no-flash', reflect: true },
     sparklineLength: { type: Number, attribute: 'sparkline-length' },
@@ -143,7 +148,7 @@ export class TickerTable extends LitElement {
   declare caption: string;
   /** Turns the row flash off (it is always off under `prefers-reduced-motion: reduce`). */
   declare noFlash: boolean;
-  /** How many recent prices the sparkline draws. */
+  /** How many recent prices the sparkline draws (2 to 1000; anything not a number means 48). */
   declare sparklineLength: number;
   /** Read-only: `connecting`, `live`, `replaying`, `reconnecting` or `error`. Reflected for styling. */
   declare state: TickerTableState;
@@ -165,7 +170,7 @@ export class TickerTable extends LitElement {
     this.lastEventId = null;
     this.caption = '';
     this.noFlash = false;
-    this.sparklineLength = 48;
+    this.sparklineLength = SPARKLINE_DEFAULT;
     this.state = 'connecting';
   }
 
@@ -210,13 +215,25 @@ export class TickerTable extends LitElement {
   #subscribe(): void {
     this.#unsubscribe();
     this.#clearRows();
-    this.#wanted = parseSymbols(this.symbols);
+    const wanted = parseSymbols(this.symbols);
+    this.#wanted = wanted ?? [];
     const last = this.lastEventId;
-    if (last !== null && last !== undefined && !(Number.isSafeInteger(last) && last >= 0)) {
+    // Refused here with the server's codes, before connecting, rather than showing something else.
+    if (wanted === null) {
       this.#setStatus({
         state: 'error',
         caughtUp: 0,
-        message: 'last-event-id must be a non-negative integer',
+        message: `symbols: expected a comma-separated list of symbols such as AAPL,MSFT, got ${JSON.stringify(this.symbols)}`,
+        code: 'BAD_SYMBOLS',
+      });
+      return;
+    }
+    if (last !== null && last !== undefined && !isEventId(last)) {
+      const given = this.getAttribute('last-event-id') ?? String(last);
+      this.#setStatus({
+        state: 'error',
+        caughtUp: 0,
+        message: `last-event-id: expected a non-negative integer up to 2^53, got ${JSON.stringify(given)}`,
         code: 'BAD_LAST_EVENT_ID',
       });
       return;
@@ -296,7 +313,7 @@ export class TickerTable extends LitElement {
       const previous = row.tick.price;
       row.tick = tick;
       row.prices.push(tick.price);
-      const excess = row.prices.length - Math.max(2, this.sparklineLength);
+      const excess = row.prices.length - sparklineCapacity(this.sparklineLength);
       if (excess > 0) row.prices.splice(0, excess);
       if (tick.price !== previous) {
         row.move = tick.price > previous ? 'up' : 'down';
@@ -406,7 +423,7 @@ export class TickerTable extends LitElement {
   #captionText(): string {
     if (this.caption) return this.caption;
     const what = this.#wanted.length ? `Quotes for ${this.#wanted.join(', ')}` : 'Live quotes';
-    return this.lastEventId !== null && this.lastEventId !== undefined
+    return this.lastEventId !== null && this.lastEventId !== undefined && isEventId(this.lastEventId)
       ? `${what}, replayed from event ${this.lastEventId}`
       : what;
   }

@@ -16,6 +16,7 @@ import {
   sparklineCapacity,
   sparklinePoints,
 } from '../format.ts';
+import { symbolNames } from '../symbol-names.ts';
 import { tickerTableStyles } from './ticker-table.styles.ts';
 
 /** The connection states a table shows (also reflected as the `state` attribute). */
@@ -57,25 +58,6 @@ interface RowView {
   dir: 'up' | 'down' | 'flat';
   spark: string;
   sparkDir: 'up' | 'down' | 'flat';
-}
-
-/** Symbol names for the hover titles, fetched once per API address. */
-const namesByApi = new Map<string, Promise<Map<string, string>>>();
-
-function symbolNames(streamUrl: URL): Promise<Map<string, string>> {
-  const api = new URL('api/symbols', streamUrl).href;
-  let names = namesByApi.get(api);
-  if (!names) {
-    names = fetch(api)
-      .then((res) => (res.ok ? (res.json() as Promise<{ symbols: { symbol: string; name: string }[] }>) : { symbols: [] }))
-      .then((body) => new Map(body.symbols.map((s) => [s.symbol, s.name] as const)))
-      .catch(() => {
-        namesByApi.delete(api); // try again next time
-        return new Map<string, string>();
-      });
-    namesByApi.set(api, names);
-  }
-  return names;
 }
 
 /**

@@ -66,7 +66,9 @@ interface RowView {
  * Tables on one page that read the same `src` share a single EventSource (subscribed to the union
  * of their symbols); each shows only its own. A table replaying from `last-event-id` has a stream of
  * its own until it has caught up, then joins the shared one. Ticks are applied as they arrive and
- * the table is rendered at most once per animation frame.
+ * the table is rendered at most once per animation frame. Moved in the DOM (disconnected and
+ * connected again with the same `src`, `symbols` and `last-event-id`), it carries on from its
+ * `lastSeenId`, so no `ticker-tick` is dispatched twice or skipped.
  *
  * @summary Live stock quotes from a ticktape `/stream`.
  *
@@ -144,6 +146,8 @@ export class TickerTable extends LitElement {
   #needsSubscribe = false;
   #frame = 0;
   #streamUrl: URL | null = null;
+  /** Where to carry on when connected again with the same attributes (a DOM move): set on disconnect. */
+  #resume: { attributes: string; cursor: number } | null = null;
 
   constructor() {
     super();
@@ -180,6 +184,8 @@ export class TickerTable extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    const cursor = this.#subscription?.cursor ?? null;
+    this.#resume = cursor === null ? null : { attributes: this.#attributesKey(), cursor };
     this.#unsubscribe();
     if (this.#frame) cancelAnimationFrame(this.#frame);
     this.#frame = 0;
@@ -194,9 +200,18 @@ export class TickerTable extends LitElement {
     }
   }
 
+  /** What the subscription depends on: src, symbols and last-event-id. */
+  #attributesKey(): string {
+    return JSON.stringify([this.src, this.symbols, this.lastEventId]);
+  }
+
   #subscribe(): void {
     this.#unsubscribe();
-    this.#clearRows();
+    // Put back with the same attributes (moved in the DOM): carry on from the last id seen, keeping
+    // the rows, rather than start over (which would replay, or skip ticks, a second time).
+    const resume = this.#resume?.attributes === this.#attributesKey() ? this.#resume.cursor : null;
+    this.#resume = null;
+    if (resume === null) this.#clearRows();
     const wanted = parseSymbols(this.symbols);
     this.#wanted = wanted ?? [];
     const last = this.lastEventId;
@@ -232,7 +247,7 @@ export class TickerTable extends LitElement {
     const current = () => subscription !== null && subscription === this.#subscription;
     subscription = pageFeedHub().subscribe(
       this.#streamUrl.href,
-      { symbols: this.#wanted, lastEventId: last ?? null },
+      { symbols: this.#wanted, lastEventId: resume ?? last ?? null },
       {
         snapshot: (ticks) => {
           if (!current()) return;

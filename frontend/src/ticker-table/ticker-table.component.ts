@@ -68,7 +68,9 @@ interface RowView {
  * its own until it has caught up, then joins the shared one. Ticks are applied as they arrive and
  * the table is rendered at most once per animation frame. Moved in the DOM (disconnected and
  * connected again with the same `src`, `symbols` and `last-event-id`), it carries on from its
- * `lastSeenId`, so no `ticker-tick` is dispatched twice or skipped.
+ * `lastSeenId`, so no `ticker-tick` is dispatched twice or skipped. When only `symbols` changes it
+ * keeps the rows of the symbols kept and carries on from `lastSeenId` too (added symbols' rows come
+ * from `/api/quotes`); changing `src` or `last-event-id` starts over.
  *
  * @summary Live stock quotes from a ticktape `/stream`.
  *
@@ -146,7 +148,7 @@ export class TickerTable extends LitElement {
   #needsSubscribe = false;
   #frame = 0;
   #streamUrl: URL | null = null;
-  /** Where to carry on when connected again with the same attributes (a DOM move): set on disconnect. */
+  /** Where to carry on when subscribing with these attributes: set on disconnect (a DOM move) and when only `symbols` changes. */
   #resume: { attributes: string; cursor: number } | null = null;
 
   constructor() {
@@ -192,7 +194,15 @@ export class TickerTable extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('src') || changed.has('symbols') || changed.has('lastEventId')) this.#needsSubscribe = true;
+    if (changed.has('src') || changed.has('symbols') || changed.has('lastEventId')) {
+      this.#needsSubscribe = true;
+      // Only the symbols changed: the ticks of the symbols kept have all arrived up to the cursor,
+      // so carry on from there (keeping their rows) rather than start over with a gap.
+      const cursor = this.#subscription?.cursor ?? null;
+      if (!changed.has('src') && !changed.has('lastEventId') && cursor !== null) {
+        this.#resume = { attributes: this.#attributesKey(), cursor };
+      }
+    }
     if (changed.has('sparklineLength')) for (const row of this.#rows.values()) row.view = null;
     if (this.#needsSubscribe && this.isConnected) {
       this.#needsSubscribe = false;
@@ -207,13 +217,16 @@ export class TickerTable extends LitElement {
 
   #subscribe(): void {
     this.#unsubscribe();
-    // Put back with the same attributes (moved in the DOM): carry on from the last id seen, keeping
-    // the rows, rather than start over (which would replay, or skip ticks, a second time).
+    // Put back with the same attributes (moved in the DOM), or given other symbols only: carry on
+    // from the last id seen, keeping the rows, rather than start over (which would replay, or skip
+    // ticks, a second time).
     const resume = this.#resume?.attributes === this.#attributesKey() ? this.#resume.cursor : null;
     this.#resume = null;
-    if (resume === null) this.#clearRows();
+    const previous = this.#wanted;
     const wanted = parseSymbols(this.symbols);
     this.#wanted = wanted ?? [];
+    if (resume === null || wanted === null) this.#clearRows();
+    else this.#keepRowsOf(previous);
     const last = this.lastEventId;
     // Refused here with the server's codes, before connecting, rather than showing something else.
     if (wanted === null) {
@@ -281,6 +294,35 @@ export class TickerTable extends LitElement {
     });
   }
 
+  /**
+   * After a change of symbols from `previous`: drops the rows no longer wanted and fetches the
+   * latest quote of each added symbol, since the stream resumed from our cursor brings only their
+   * later ticks. (If that request fails, an added symbol's row appears with its next tick.)
+   */
+  #keepRowsOf(previous: string[]): void {
+    const wanted = this.#wanted;
+    if (wanted.length) for (const symbol of [...this.#rows.keys()]) if (!wanted.includes(symbol)) this.#rows.delete(symbol);
+    this.#sortedSymbols = null;
+    if (previous.length === 0) return; // every symbol was shown: none is added
+    const added = wanted.length ? wanted.filter((s) => !previous.includes(s)) : null;
+    if (added && !added.length) return;
+    const url = new URL('api/quotes', resolveStreamUrl(this.src, location.href));
+    if (added) url.searchParams.set('symbols', added.join(','));
+    const symbols = this.symbols;
+    void fetch(url)
+      .then((res) => (res.ok ? (res.json() as Promise<{ quotes: Tick[] }>) : { quotes: [] }))
+      .then(({ quotes }) => {
+        if (this.symbols !== symbols) return;
+        for (const quote of quotes) {
+          const row = this.#rows.get(quote.symbol);
+          if (!row || row.tick.id < quote.id) this.#rows.set(quote.symbol, newRow(quote));
+        }
+        this.#sortedSymbols = null;
+        this.#scheduleRender();
+      })
+      .catch(() => {});
+  }
+
   #unsubscribe(): void {
     this.#subscription?.close();
     this.#subscription = null;
@@ -303,6 +345,7 @@ export class TickerTable extends LitElement {
   /** Applies one tick to the model; the DOM follows on the next animation frame. */
   #applyTick(tick: Tick): void {
     const row = this.#rows.get(tick.symbol);
+    if (row && row.tick.id >= tick.id) return; // the row was seeded from a newer quote
     if (!row) {
       this.#rows.set(tick.symbol, newRow(tick));
       this.#sortedSymbols = null;

@@ -1,6 +1,7 @@
 // Where the cluster feed ends, asked on a connection of its own: a new leader must know it exactly
 // before generating (the bus's clusterLastId() answers null both for "empty" and "unreachable").
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { sideConnection } from './connection.ts';
 
 export const DEFAULT_FEED_KEY = 'ticktape:ticks';
 
@@ -14,19 +15,7 @@ export interface FeedHead {
 }
 
 export function createFeedHead(url: string, key = DEFAULT_FEED_KEY): FeedHead {
-  const conn = new Redis(url, {
-    connectionName: 'ticktape-feed-head',
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
-    connectTimeout: 2_000,
-    commandTimeout: 2_000,
-  });
-  conn.on('error', () => {
-    // Surfaces as a rejected lastId(); the bus reports Redis going down.
-  });
-  conn.connect().catch(() => {});
+  const conn = sideConnection(url, 'ticktape-feed-head');
   return {
     async lastId() {
       if (conn.status !== 'ready') await untilReady(conn, READY_WAIT_MS);

@@ -11,8 +11,8 @@
 // key in the same script that appends) is what stops a stale holder's writes on Redis's side.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import { sideConnection } from './connection.ts';
 
 export const DEFAULT_LEASE_KEY = 'ticktape:leader';
 export const DEFAULT_LEASE_TTL_MS = 5_000;
@@ -86,24 +86,11 @@ export function createLease(options: LeaseOptions): Lease {
   if (!Number.isInteger(ttlMs) || ttlMs < 30) throw new RangeError(`lease ttlMs must be an integer >= 30, got ${ttlMs}`);
   const everyMs = Math.max(10, Math.floor(ttlMs / 3));
 
-  const conn = new Redis(url, {
-    connectionName: 'ticktape-lease',
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: (attempt) => Math.min(50 * attempt, everyMs),
-    connectTimeout: Math.max(everyMs, 500),
-    // A renew that takes longer than a third of the TTL is as good as lost.
-    commandTimeout: everyMs,
-  });
+  // A renew that takes longer than a third of the TTL is as good as lost.
+  const conn = sideConnection(url, 'ticktape-lease', { timeoutMs: everyMs });
   conn.defineCommand('ticktapeRenew', { numberOfKeys: 1, lua: RENEW_LUA });
   conn.defineCommand('ticktapeRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
   const scripts = conn as unknown as LeaseCommands;
-  conn.on('error', () => {
-    // Reported through held() turning false; the bus logs Redis itself going down.
-  });
-  conn.connect().catch(() => {});
 
   const listeners = new Set<(held: boolean) => void>();
   /** Local deadline of the lease; 0 when not held. */

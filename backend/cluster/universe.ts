@@ -1,9 +1,9 @@
 // The universe travels with the feed: generators announce theirs in Redis and edges adopt it, so
 // an edge validates `symbols=` and answers /api/symbols for the ticks it actually serves, without
 // being given the generator's --symbols/--config.
-import { Redis } from 'ioredis';
 import { ConfigError, parseUniverse } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { sideConnection } from './connection.ts';
 import type { SymbolSpec, UniverseView } from '../types.ts';
 
 export const DEFAULT_UNIVERSE_KEY = 'ticktape:universe';
@@ -38,17 +38,8 @@ export function shareUniverse(options: ShareOptions): SharedUniverse {
   let adoptedText = '';
   const announcement = JSON.stringify({ symbols: options.universe });
 
-  const conn = new Redis(options.url, {
-    connectionName: `ticktape-universe-${mode}`,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
-    connectTimeout: 2_000,
-    commandTimeout: 2_000,
-  });
   // Outages are reported by the bus; here a failed round is simply tried again next time.
-  conn.on('error', () => {});
+  const conn = sideConnection(options.url, `ticktape-universe-${mode}`);
 
   async function sync(): Promise<void> {
     if (conn.status !== 'ready') return;
@@ -71,7 +62,6 @@ export function shareUniverse(options: ShareOptions): SharedUniverse {
   }
   const run = () => void sync().catch(() => {});
   conn.on('ready', run);
-  conn.connect().catch(() => {});
   const timer = setInterval(run, options.refreshMs ?? UNIVERSE_REFRESH_MS);
   timer.unref();
 

@@ -8,19 +8,12 @@ import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
-import { health, metric, nodeTicks, range, streamTicks, waitForHealth } from './fixtures.ts';
+import { health, metric, nodeTicks, range, streamTicks, waitForHealth, stopAfter } from './fixtures.ts';
 
 const test = redisSuite('role all through a Redis outage');
 
 let redis: RedisHandle | undefined;
-const servers: TestServer[] = [];
-const connections: SseConnection[] = [];
-
-test.after(async () => {
-  for (const conn of connections) conn.close();
-  await Promise.all(servers.map((server) => server.close()));
-  await redis?.stop();
-});
+const { servers, connections } = stopAfter(test, () => redis);
 
 test('SIGKILL Redis mid-stream: the client keeps getting contiguous ticks, Redis is reported down, then caught up exactly once', async () => {
   redis = await startRedis();

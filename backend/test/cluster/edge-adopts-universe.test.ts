@@ -7,17 +7,12 @@ import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-serve
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
 
+import { stopAfter } from './fixtures.ts';
+
 const test = redisSuite('an edge adopts the cluster universe');
 
 let redis: RedisHandle | undefined;
-const servers: TestServer[] = [];
-const connections: SseConnection[] = [];
-
-test.after(async () => {
-  for (const conn of connections) conn.close();
-  await Promise.all(servers.map((server) => server.close()));
-  await redis?.stop();
-});
+const { servers, connections } = stopAfter(test, () => redis);
 
 test('an edge with default options serves and validates against the generator universe', async () => {
   redis = await startRedis();

@@ -9,19 +9,12 @@ import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
-import { health, nodeTicks, STREAM_KEY, streamTicks } from './fixtures.ts';
+import { health, nodeTicks, STREAM_KEY, streamTicks, stopAfter } from './fixtures.ts';
 
 const test = redisSuite('an edge behind the stream\'s retained range');
 
 let redis: RedisHandle | undefined;
-const servers: TestServer[] = [];
-const connections: SseConnection[] = [];
-
-test.after(async () => {
-  for (const conn of connections) conn.close();
-  await Promise.all(servers.map((server) => server.close()));
-  await redis?.stop();
-});
+const { servers, connections } = stopAfter(test, () => redis);
 
 test('an edge restarted after the stream was trimmed past its log starts over from the oldest retained tick', async () => {
   redis = await startRedis();

@@ -1,7 +1,12 @@
 // Shared pieces for cluster tests: read the Redis stream directly (ioredis, not the bus under
-// test), page a node's whole log through /api/ticks, and ask a node for its health.
+// test), page a node's whole log through /api/ticks, ask a node for its health, and stop what a
+// test started.
 import { Redis } from 'ioredis';
+import type { Test } from 'uvu';
 import { getJson, waitUntil } from '../helpers/http.ts';
+import type { RedisHandle } from '../helpers/redis-server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { SseConnection } from '../helpers/sse-client.ts';
 
 export const STREAM_KEY = 'ticktape:ticks';
 
@@ -73,4 +78,19 @@ export async function metric(baseUrl: string, name: string): Promise<number | un
 
 export function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
+
+/**
+ * Registers a `test.after` that stops, whatever happened, the SSE connections, then the servers,
+ * then Redis; push what the test starts into the returned lists.
+ */
+export function stopAfter(test: Test, redis: () => RedisHandle | undefined): { servers: TestServer[]; connections: SseConnection[] } {
+  const servers: TestServer[] = [];
+  const connections: SseConnection[] = [];
+  test.after(async () => {
+    for (const conn of connections) conn.close();
+    await Promise.all(servers.map((server) => server.close()));
+    await redis()?.stop();
+  });
+  return { servers, connections };
 }

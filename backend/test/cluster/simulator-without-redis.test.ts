@@ -7,20 +7,13 @@ import { contiguity, getJson, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
-import { health, metric, nodeTicks, waitForHealth } from './fixtures.ts';
+import { health, metric, nodeTicks, waitForHealth, stopAfter } from './fixtures.ts';
 
 const test = redisSuite('simulators without Redis');
 
 const LEASE_TTL_MS = 300;
 let redis: RedisHandle | undefined;
-const servers: TestServer[] = [];
-const connections: SseConnection[] = [];
-
-test.after(async () => {
-  for (const conn of connections) conn.close();
-  await Promise.all(servers.map((server) => server.close()));
-  await redis?.stop();
-});
+const { servers, connections } = stopAfter(test, () => redis);
 
 async function startNode(role: 'simulator' | 'edge'): Promise<TestServer> {
   const server = await startTestServer({ role, redis: redis!.url, symbols: 'AAPL,MSFT,NVDA', interval: 20, seed: 4 }, { leaseTtlMs: LEASE_TTL_MS });

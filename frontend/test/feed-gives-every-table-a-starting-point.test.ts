@@ -4,16 +4,10 @@
 // until it gets an answer. (Unit tests: a fake EventSource and server, in Node.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FeedHub } from '../src/feed.ts';
-import { FakeLog, FakeServer, recorder, settle } from './helpers/fake-feed.ts';
+import { recorder, settle, fakeFeed, ids } from './helpers/fake-feed.ts';
 
 const SRC = 'http://feed.test/stream';
-const setup = () => {
-  const server = new FakeServer(new FakeLog(['AAPL', 'MSFT', 'NVDA']));
-  server.publish('AAPL', 'MSFT', 'NVDA');
-  return { server, hub: new FeedHub(server.env) };
-};
-const ids = (ticks: { id: number }[]) => ticks.map((t) => t.id);
+const setup = () => fakeFeed(['AAPL', 'MSFT', 'NVDA']);
 
 test('a table whose /api/quotes request fails asks again, backing off, and then goes live', async () => {
   const { server, hub } = setup();

@@ -6,17 +6,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FeedHub } from '../src/feed.ts';
-import { FakeLog, FakeServer, recorder, settle } from './helpers/fake-feed.ts';
+import { FakeServer, recorder, settle, fakeFeed, ids, logIds } from './helpers/fake-feed.ts';
 
 const SRC = 'http://feed.test/stream';
-const setup = () => {
-  const server = new FakeServer(new FakeLog(['AAPL', 'MSFT', 'NVDA', 'TSLA']));
-  server.publish('AAPL', 'MSFT', 'NVDA', 'TSLA');
-  return { server, hub: new FeedHub(server.env) };
-};
-const ids = (ticks: { id: number }[]) => ticks.map((t) => t.id);
-const logIds = (server: FakeServer, symbols: string[] | null, after: number) =>
-  ids(server.log.after(after, symbols ? new Set(symbols) : null));
+const setup = () => fakeFeed(['AAPL', 'MSFT', 'NVDA', 'TSLA']);
 
 /** A live table (every symbol) on SRC, served and receiving. */
 async function liveTable(server: FakeServer, hub: FeedHub) {

@@ -3,16 +3,10 @@
 // snapshot, and a 4xx shown as the server's message rather than retried forever.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FeedHub } from '../src/feed.ts';
-import { FakeLog, FakeServer, recorder, settle } from './helpers/fake-feed.ts';
+import { recorder, settle, fakeFeed, ids } from './helpers/fake-feed.ts';
 
 const SRC = 'http://feed.test/stream';
-const setup = () => {
-  const server = new FakeServer(new FakeLog(['AAPL', 'MSFT']));
-  server.publish('AAPL', 'MSFT');
-  return { server, hub: new FeedHub(server.env) };
-};
-const ids = (ticks: { id: number }[]) => ticks.map((t) => t.id);
+const setup = () => fakeFeed(['AAPL', 'MSFT']);
 
 test("the browser's own reconnect: reconnecting, then caught up, with no gap and no duplicate", async () => {
   const { server, hub } = setup();

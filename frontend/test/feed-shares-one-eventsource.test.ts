@@ -4,18 +4,10 @@
 // replay from an id: feed-replays-on-a-stream-of-its-own.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FeedHub } from '../src/feed.ts';
-import { FakeLog, FakeServer, recorder, settle } from './helpers/fake-feed.ts';
+import { recorder, settle, fakeFeed, ids, logIds } from './helpers/fake-feed.ts';
 
 const SRC = 'http://feed.test/stream';
-const setup = () => {
-  const server = new FakeServer(new FakeLog(['AAPL', 'MSFT', 'NVDA', 'TSLA']));
-  server.publish('AAPL', 'MSFT', 'NVDA', 'TSLA');
-  return { server, hub: new FeedHub(server.env) };
-};
-const ids = (ticks: { id: number }[]) => ticks.map((t) => t.id);
-const logIds = (server: FakeServer, symbols: string[], after: number) =>
-  ids(server.log.after(after, new Set(symbols)));
+const setup = () => fakeFeed(['AAPL', 'MSFT', 'NVDA', 'TSLA']);
 
 test('tables on one src share one EventSource subscribed to the union of their symbols', async () => {
   const { server, hub } = setup();

@@ -2,7 +2,7 @@
 // the feed logic in Node: a gap-free log, /api/quotes, and streams that behave as the contract
 // says (snapshot without a resume point, replay from one, filtered by symbols).
 import type { Tick } from '../../../backend/types.ts';
-import type { EventSourceLike, FeedEnvironment } from '../../src/feed.ts';
+import { FeedHub, type EventSourceLike, type FeedEnvironment } from '../../src/feed.ts';
 
 export class FakeLog {
   readonly ticks: Tick[] = [];
@@ -287,3 +287,16 @@ export function recorder() {
     },
   };
 }
+
+/** A hub on a fake server whose log holds one tick of each of `symbols`. */
+export function fakeFeed(symbols: string[]): { server: FakeServer; hub: FeedHub } {
+  const server = new FakeServer(new FakeLog(symbols));
+  server.publish(...symbols);
+  return { server, hub: new FeedHub(server.env) };
+}
+
+export const ids = (ticks: readonly { id: number }[]): number[] => ticks.map((t) => t.id);
+
+/** The ids the log holds after `after` for `symbols` (null: every symbol). */
+export const logIds = (server: FakeServer, symbols: string[] | null, after: number): number[] =>
+  ids(server.log.after(after, symbols ? new Set(symbols) : null));

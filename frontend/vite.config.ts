@@ -1,7 +1,9 @@
 // One `vite build` produces everything the server serves from frontend/dist/:
 //   ticktape.js        the component library: one ES module, Lit bundled, no chunks;
-//   index.html         the demo page, which loads /ticktape.js itself like any embedder;
+//   index.html         the demo page, which loads ticktape.js itself like any embedder;
 //   assets/*           the demo page's own script and styles (hashed).
+// Every URL in the page is relative (`base: './'`), so the same build works at `/` and under any
+// prefix a reverse proxy strips (`location /ticktape/ { proxy_pass http://…/; }`).
 // The two inputs share no module (the demo script never imports the library), so the library
 // stays a single self-contained file. `npm run dev` serves the same page from source and
 // proxies the feed and API to a running backend.
@@ -11,7 +13,7 @@ import { defineConfig, type Plugin } from 'vite';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const backend = process.env.TICKTAPE_BACKEND ?? 'http://127.0.0.1:8080';
 
-/** In dev, `/ticktape.js` is the library compiled from source. */
+/** In dev, `ticktape.js` (the page is at `/`) is the library compiled from source. */
 function libraryFromSource(): Plugin {
   return {
     name: 'ticktape:library-from-source',
@@ -27,7 +29,7 @@ function libraryFromSource(): Plugin {
 
 export default defineConfig({
   root: here('./demo'),
-  base: '/',
+  base: './',
   publicDir: false,
   clearScreen: false,
   plugins: [libraryFromSource()],

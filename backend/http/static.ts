@@ -1,6 +1,8 @@
 // The built frontend (`frontend/dist/`): the demo page at `/`, the component bundle at
 // `/ticktape.js`, and any asset beside them. Embeddable from any origin, so CORS and
 // Cross-Origin-Resource-Policy allow every origin; ETags let browsers revalidate cheaply.
+// The page refers to everything by URLs relative to itself, so behind a reverse proxy that strips
+// a prefix (`/ticktape/` → `/`) it works as served here: no base path to configure.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Router, RouterContext } from '@koa/router';

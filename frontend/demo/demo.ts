@@ -1,5 +1,7 @@
 // The demo page's behaviour: filter, replay panel, embed snippet, health pills, theme switch.
-// The component itself comes from /ticktape.js (loaded by index.html), as it would for any embedder.
+// The component itself comes from ticktape.js (loaded by index.html), as it would for any embedder.
+// Every URL is relative to the page, never to the origin: behind a reverse proxy the page lives at
+// a prefix (`https://example.com/ticktape/`) and so does everything it uses.
 import type { TickerTable } from '../src/ticker-table/ticker-table.component.ts';
 
 interface SymbolSpec {
@@ -8,6 +10,9 @@ interface SymbolSpec {
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** The page's directory, `…/` or `…/PREFIX/`: the bundle, the stream and the API are beside the page. */
+const pageBase = new URL('./', location.href).href;
 
 const liveTable = $<TickerTable>('live-table');
 const filterForm = $<HTMLFormElement>('filter-form');
@@ -83,6 +88,8 @@ const replaySlot = $<HTMLDivElement>('replay-slot');
 function startReplay(fromId: number): void {
   const table = document.createElement('ticker-table');
   table.id = 'replay-table';
+  // The live table's stream (relative to the page), so the replay hands over to its shared feed.
+  table.setAttribute('src', liveTable.getAttribute('src') ?? './stream');
   table.setAttribute('last-event-id', String(fromId));
   const symbols = liveTable.getAttribute('symbols');
   if (symbols) table.setAttribute('symbols', symbols);
@@ -112,11 +119,10 @@ $('replay-start').addEventListener('click', () => {
 const snippet = $<HTMLElement>('snippet');
 
 function embedCode(): string {
-  const origin = location.origin;
   const symbols = liveTable.getAttribute('symbols') || 'AAPL,MSFT';
   return (
-    `<script type="module" src="${origin}/ticktape.js"></script>\n` +
-    `<ticker-table src="${origin}/stream" symbols="${symbols}"></ticker-table>`
+    `<script type="module" src="${pageBase}ticktape.js"></script>\n` +
+    `<ticker-table src="${pageBase}stream" symbols="${symbols}"></ticker-table>`
   );
 }
 
@@ -153,7 +159,7 @@ const count = new Intl.NumberFormat();
 async function refreshHealth(): Promise<void> {
   const dot = $('health-dot');
   try {
-    const res = await fetch('/healthz', { cache: 'no-store' });
+    const res = await fetch(new URL('healthz', pageBase), { cache: 'no-store' });
     const health = (await res.json()) as Health;
     dot.dataset.ok = String(res.ok);
     $('health-status').textContent = !res.ok ? 'unhealthy' : health.generating ? 'generating' : 'paused';
@@ -200,7 +206,7 @@ applyFilter(initial);
 void refreshHealth();
 setInterval(() => void refreshHealth(), 2000);
 
-fetch('/api/symbols')
+fetch(new URL('api/symbols', pageBase))
   .then((res) => (res.ok ? (res.json() as Promise<{ symbols: SymbolSpec[] }>) : { symbols: [] }))
   .then((body) => {
     universe = body.symbols;

@@ -22,7 +22,7 @@ test('GET / is the demo page: HTML that loads the component and uses <ticker-tab
   assert.match(String(res.headers.get('content-type')), /^text\/html/);
   const html = await res.text();
   assert.match(html, /^<!doctype html>/i);
-  assert.match(html, /<script type="module" src="\/ticktape\.js"/);
+  assert.match(html, /<script type="module" src="\.\/ticktape\.js"/, 'relative, so it also works under a proxy\'s prefix');
   assert.match(html, /<ticker-table\b/);
 });
 
@@ -78,10 +78,11 @@ test('the demo page revalidates too', async () => {
 
 test('the page\'s hashed assets are served with their types and cached immutably', async () => {
   const html = await (await fetch(`${server.url}/`)).text();
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-  assert.ok(assets.length > 0, 'the page references built assets');
+  // Relative to the page (`./assets/…`), so they also resolve under a reverse proxy's prefix.
+  const assets = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+  assert.ok(assets.length > 0, 'the page references built assets, relative to itself');
   for (const asset of assets) {
-    const res = await fetch(`${server.url}${asset}`);
+    const res = await fetch(`${server.url}/${asset}`);
     assert.is(res.status, 200, asset);
     await res.arrayBuffer();
     const type = asset.endsWith('.css') ? /^text\/css/ : /^text\/javascript/;

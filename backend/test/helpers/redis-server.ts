@@ -7,6 +7,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite, type Test } from 'uvu';
+import { missingProgramSuite } from './missing-program-suite.ts';
 
 const BINARY = 'redis-server';
 const START_TIMEOUT_MS = 10_000;
@@ -227,31 +228,11 @@ const MISSING_NOTICE = (count: number): string =>
  * TICKTAPE_REQUIRE_REDIS=1 the suite instead holds one failing test naming the missing binary.
  */
 export function redisSuite(name: string): Test {
-  const real = suite(name);
-  if (redisAvailable()) return real;
-  const required = redisRequired();
-  if (required) {
-    real(`${BINARY} must be on PATH (TICKTAPE_REQUIRE_REDIS=1)`, () => {
-      throw new Error(`${BINARY} not found on PATH, and TICKTAPE_REQUIRE_REDIS=1 makes Redis tests mandatory`);
-    });
-  }
-  let skipped = 0;
-  const skip = (testName?: string): void => {
-    skipped++;
-    real.skip(testName);
-  };
-  const noHook = Object.assign((): void => {}, { each: (): void => {} });
-  return Object.assign(skip, {
-    only: skip,
-    skip,
-    before: noHook,
-    after: noHook,
-    run(): void {
-      if (!required) {
-        const bar = '!'.repeat(100);
-        process.stderr.write(`\n${bar}\n${MISSING_NOTICE(skipped)}\n(suite: ${name})\n${bar}\n\n`);
-      }
-      real.run();
-    },
+  if (redisAvailable()) return suite(name);
+  return missingProgramSuite(name, {
+    required: redisRequired(),
+    requiredTest: `${BINARY} must be on PATH (TICKTAPE_REQUIRE_REDIS=1)`,
+    requiredError: `${BINARY} not found on PATH, and TICKTAPE_REQUIRE_REDIS=1 makes Redis tests mandatory`,
+    notice: MISSING_NOTICE,
   });
 }

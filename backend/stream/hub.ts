@@ -3,7 +3,7 @@
 // client in the group: per-client work on the hot path is one write and one length check.
 import type { ServerResponse } from 'node:http';
 import type { LoggedTick } from '../types.ts';
-import { KEEPALIVE_FRAME, tickFrames } from './sse.ts';
+import { KEEPALIVE_LINE, tickFrames } from './sse.ts';
 
 /** Unsent output past which a client that stopped reading is cut off (it resumes from the log). */
 export const DEFAULT_MAX_CLIENT_BUFFER = 1024 * 1024;
@@ -59,7 +59,7 @@ export function filterKey(filter: ReadonlySet<string> | null): string {
   return filter === null ? '*' : [...filter].sort().join(',');
 }
 
-const KEEPALIVE_BYTES = Buffer.from(KEEPALIVE_FRAME);
+const KEEPALIVE_BYTES = Buffer.from(KEEPALIVE_LINE);
 
 export function createHub(options: HubOptions): Hub {
   const maxBuffer = options.maxClientBufferBytes ?? DEFAULT_MAX_CLIENT_BUFFER;

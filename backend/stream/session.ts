@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventLog } from '../log/types.ts';
 import type { Hub, StreamClient } from './hub.ts';
-import { RETRY_FRAME, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
+import { RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
 
 /** Rows per replay read: large enough to amortise the query, small enough to bound memory. */
 export const REPLAY_PAGE = 500;
@@ -42,7 +42,8 @@ export async function runSession(client: StreamClient, resumeFrom: number | unde
   const page = deps.replayPage ?? REPLAY_PAGE;
   if (closed(client)) return;
   hub.attach(client);
-  client.res.write(RETRY_FRAME);
+  // The retry line opens the first event's block, whichever event that turns out to be.
+  client.res.write(RETRY_LINE);
 
   const decision = decideResume(resumeFrom, log.oldestId(), log.lastId());
   if (decision.kind !== 'replay') {

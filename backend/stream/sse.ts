@@ -1,7 +1,16 @@
 // Server-Sent Events framing, after the WHATWG HTML "Server-sent events" section (§9.2).
-// A stream is UTF-8 lines; a blank line dispatches the event being built. We only ever emit
+// A stream is UTF-8 lines; a blank line dispatches the event being built (§9.2.6). We only ever emit
 // `id`, `event`, `data`, `retry` fields and comment lines, and our data is JSON text, which
 // JSON.stringify never spreads over several lines, so one `data:` line per event suffices.
+//
+// Every blank line we send ends a block that has a `data:` line. The spec has a client ignore a
+// block without data (§9.2.6, "dispatch the event", step 2: an empty data buffer dispatches
+// nothing), but not every client follows it: @microsoft/fetch-event-source hands every blank line
+// to `onmessage` as a message (Azure/fetch-event-source#15), so a `retry:` block or a comment block
+// of its own reaches user code as an empty message that `JSON.parse` throws on. So neither
+// `retry:` nor the heartbeat comment is followed by a blank line: each is a line inside the next
+// event's block. A field or comment line takes effect where it stands, whatever follows it
+// (§9.2.6: `retry` sets the reconnection time at once; a line starting with ':' is ignored).
 import type { LoggedTick } from '../types.ts';
 
 /** Reconnection delay we ask EventSource to use (the `retry` field, in ms). */
@@ -10,11 +19,19 @@ export const RETRY_MS = 3000;
 /** The spec's end of line: we emit LF only, which every conforming parser accepts. */
 const LF = '\n';
 
-/** Sent first on every stream: sets the client's reconnection time. */
-export const RETRY_FRAME = `retry: ${RETRY_MS}${LF}${LF}`;
+/**
+ * Sent first on every stream, right after the headers: sets the client's reconnection time. No
+ * blank line after it, so it belongs to the first event's block, whatever that event is
+ * (snapshot, reset, replayed or live tick).
+ */
+export const RETRY_LINE = `retry: ${RETRY_MS}${LF}`;
 
-/** Heartbeat: a line starting with ':' is a comment that parsers ignore, but proxies see traffic. */
-export const KEEPALIVE_FRAME = `: keepalive${LF}${LF}`;
+/**
+ * Heartbeat: a comment line, which parsers ignore but proxies see as traffic (§9.2.7 suggests one
+ * every 15 s or so). No blank line after it, so it ends no block: it sits inside the next event's.
+ * Written only between whole frames, so it always starts a line.
+ */
+export const KEEPALIVE_LINE = `: keepalive${LF}`;
 
 /**
  * One event. `id` sets the stream's last event ID, which the browser sends back as the

@@ -69,8 +69,8 @@ export async function measureLive(options: LiveOptions): Promise<LiveResult> {
       const wave = Array.from({ length: Math.min(CONNECT_WAVE, counting - first) }, () => openCounter(url));
       counters.push(...(await Promise.all(wave)));
     }
-    // retry + snapshot received: the client is live.
-    await Promise.all(counters.map((c) => c.waitFrames(2, READY_TIMEOUT_MS)));
+    // The snapshot (its block opens with the retry line) received: the client is live.
+    await Promise.all(counters.map((c) => c.waitFrames(1, READY_TIMEOUT_MS)));
     if (probes && options.probes > 1) await probes.send(`connect ${Math.floor(options.probes / 2)}`);
     await server.admin('resume');
     await sleep(WARMUP_MS);

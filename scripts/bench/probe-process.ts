@@ -16,8 +16,8 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
   const [command, arg] = line.trim().split(/\s+/);
   if (command === 'connect') {
     const opened = await Promise.all(Array.from({ length: Number(arg) }, () => openCounter(url, { probe: true })));
-    // retry + snapshot: live.
-    await Promise.all(opened.map((probe) => probe.waitFrames(2, 30_000)));
+    // The snapshot (its block opens with the retry line): live.
+    await Promise.all(opened.map((probe) => probe.waitFrames(1, 30_000)));
     probes.push(...opened);
     process.stdout.write('connected\n');
   } else if (command === 'start') {

@@ -3,8 +3,8 @@
 // §9.2.6, and the server emits LF only, so a frame ends at "\n\n") and bytes. A probe client also
 // reads each tick's `ts` (its wall-clock stamp at generation) and records receipt time − ts.
 //
-// The stream the server sends is: `retry:`, then a snapshot or replayed ticks, then live ticks; with
-// a heartbeat longer than the run there are no comment frames, so every frame after those is a tick.
+// The stream the server sends is: a snapshot or replayed ticks (the first block opens with the
+// `retry:` line), then live ticks; heartbeat comments end no block, so every frame is an event.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -14,7 +14,7 @@ const TS_FIELD = '"ts":';
 
 export interface SseCounter {
   readonly status: number;
-  /** Frames received, every kind (retry, snapshot, reset, tick). */
+  /** Frames (event blocks) received, every kind (snapshot, reset, tick). */
   readonly frames: number;
   readonly bytes: number;
   /** True once the connection has ended or failed. */

@@ -22,6 +22,8 @@ export interface SseConnection {
   readonly retry: number | undefined;
   /** The body of a non-200 answer. */
   readonly body: string;
+  /** Every byte of a 200 answer's body so far, as text: for tests of the exact framing. */
+  readonly raw: string;
   /** Resolves with the first event (from the start) matching `match`, or rejects at the deadline. */
   waitFor(match: (e: SseEvent, index: number) => boolean, timeoutMs?: number, what?: string): Promise<SseEvent>;
   /** Resolves when at least `count` events matching `match` have arrived. */
@@ -45,6 +47,7 @@ export function connectSse(url: string, headers: Record<string, string> = {}): P
       const listeners = new Set<() => void>();
       let retry: number | undefined;
       let body = '';
+      let raw = '';
       let buffer = '';
       // Per-event state of the algorithm: data buffer, event type buffer, last event ID buffer.
       let data = '';
@@ -90,6 +93,7 @@ export function connectSse(url: string, headers: Record<string, string> = {}): P
           body += chunk;
           return;
         }
+        raw += chunk;
         buffer += chunk;
         // Lines end with CRLF, LF or CR.
         let start = 0;
@@ -152,6 +156,9 @@ export function connectSse(url: string, headers: Record<string, string> = {}): P
         },
         get body() {
           return body;
+        },
+        get raw() {
+          return raw;
         },
         waitFor(match, timeoutMs = 10000, what = 'a matching event') {
           return waitUntil(() => events.find(match), timeoutMs, what);

@@ -1,10 +1,12 @@
 // Prometheus metrics, one registry per server (two servers in one process must not share
 // counters). Values are read from each module's own counters at scrape time, so the hot paths
-// (per tick, per client) only bump plain numbers.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+// (per tick, per client) only bump plain numbers; the two metrics observed as things happen are
+// per batch (write latency) and per HTTP request, never per client.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Bus } from './bus/bus.ts';
 import type { EventLog } from './log/types.ts';
 import type { Hub } from './stream/hub.ts';
+import type { LoggedTick } from './types.ts';
 
 export interface MetricsSources {
   log: EventLog;
@@ -16,7 +18,9 @@ export interface MetricsSources {
 
 export function createMetrics(sources: MetricsSources): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ticktape_process_' });
+  // Under prom-client's own names (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`, …),
+  // the ones standard Node.js dashboards query: no prefix.
+  collectDefaultMetrics({ register: registry });
   const { log, hub, bus } = sources;
   const registers = [registry];
 
@@ -67,4 +71,46 @@ function safe(read: () => number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * Upper bounds, in seconds, of the write-latency buckets: a node that generates writes within a
+ * millisecond or two of the commit; an edge adds the hop through Redis (milliseconds); seconds mean
+ * an overloaded node or a follower catching up.
+ */
+export const WRITE_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * `ticktape_tick_write_latency_seconds`: from a batch's `ts` (stamped on the generator as it
+ * commits and publishes the batch) to the moment this node has written it to its live SSE clients.
+ * Call once per batch that reached at least one client. A follower's batch may span several
+ * generator batches: its first (oldest) tick is measured. `now` is the clock `ts` came from; a
+ * generator's clock ahead of this node's counts as 0, not negative.
+ */
+export function writeLatencyMetric(registry: Registry, now: () => number): (batch: readonly LoggedTick[]) => void {
+  const histogram = new Histogram({
+    name: 'ticktape_tick_write_latency_seconds',
+    help: "Seconds from a tick's ts (commit and publish on the generator) to its batch's write to this node's SSE clients; one observation per batch.",
+    buckets: WRITE_LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  return (batch) => {
+    if (batch.length === 0) return;
+    const { ts } = JSON.parse(batch[0].json) as { ts: number };
+    histogram.observe(Math.max(0, now() - ts) / 1000);
+  };
+}
+
+/** Counts one answered HTTP request: `route` is the matched route pattern, never the raw path. */
+export type RequestCounter = (route: string, method: string, status: number) => void;
+
+/** `ticktape_http_requests_total{route,method,status}`. */
+export function requestCounterMetric(registry: Registry): RequestCounter {
+  const counter = new Counter({
+    name: 'ticktape_http_requests_total',
+    help: 'HTTP requests answered, by route pattern (or "unmatched"), method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  return (route, method, status) => counter.inc({ route, method, status });
 }

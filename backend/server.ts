@@ -24,7 +24,7 @@ import { createApp } from './http/app.ts';
 import { openLog } from './log/log.ts';
 import type { EventLog } from './log/types.ts';
 import { silentLogger, type Logger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, writeLatencyMetric } from './metrics.ts';
 import { createHub } from './stream/hub.ts';
 import type { LoggedTick } from './types.ts';
 
@@ -72,6 +72,9 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       : null;
   const bus = options.bus ?? (config.redis ? createRedisBus({ url: config.redis, logger, ...busWriting(config.role, log, lease) }) : createMemoryBus());
   const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
+  // Read at scrape time, so `generator` (set below, before the server listens) is read then.
+  const metrics = createMetrics({ log, hub, bus, generated: () => generator?.generated() ?? 0, generating: () => generator?.generating() ?? false });
+  const batchWritten = writeLatencyMetric(metrics, now);
   // Generators announce their universe with the feed; edges serve the one they follow.
   const shared: SharedUniverse | null =
     config.redis && !options.bus
@@ -82,7 +85,8 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   // Followers wait here for their log to reach an id (edge catch-up, leader takeover).
   const waiters = new Set<() => void>();
   const committed = (batch: LoggedTick[]) => {
-    hub.broadcast(batch);
+    // Once per batch that reached a client, not per client: the fan-out stays one write per client.
+    if (hub.broadcast(batch) > 0) batchWritten(batch);
     for (const wake of waiters) wake();
   };
 
@@ -133,7 +137,6 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
     logger('stream.catch_up', { resumeFrom: id, lastEventId: behind, clusterLastId: clusterLast, reached, waitedMs: Date.now() - started });
   }
 
-  const metrics = createMetrics({ log, hub, bus, generated: () => generator?.generated() ?? 0, generating: () => generator?.generating() ?? false });
   const app = createApp({
     role: config.role,
     universe,

@@ -1,4 +1,4 @@
-// The Koa application: error shape, CORS, routes and the 404 for everything else.
+// The Koa application: request counting, error shape, CORS, routes and the 404 for everything else.
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
@@ -7,6 +7,7 @@ import type { EventLog } from '../log/types.ts';
 import type { Hub } from '../stream/hub.ts';
 import type { UniverseView } from '../types.ts';
 import type { Logger } from '../logger.ts';
+import { requestCounterMetric, type RequestCounter } from '../metrics.ts';
 import { adminRoutes, type GeneratorControl } from './admin.ts';
 import { apiRoutes } from './api.ts';
 import { errorMiddleware, errors } from './errors.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Koa {
     if (err.code && CLIENT_GONE.has(err.code)) return;
     deps.logger('http.error', { error: err.message, code: err.code }, 'warn');
   });
+  app.use(countRequests(requestCounterMetric(deps.metrics), router));
   app.use(errorMiddleware((err) => deps.logger('http.error', { error: err instanceof Error ? err.stack : String(err) }, 'error')));
   app.use(cors);
   app.use(router.routes());
@@ -69,6 +71,32 @@ export function createApp(deps: AppDeps): Koa {
     throw errors.notFound(ctx.method, ctx.path);
   });
   return app;
+}
+
+/**
+ * Counts each request once its answer is decided, with the status the error middleware settled on
+ * (for `/stream`: once it is live, or refused with a 4xx).
+ */
+function countRequests(count: RequestCounter, router: Router): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      count(routeOf(ctx, router), ctx.method, ctx.status);
+    }
+  };
+}
+
+/**
+ * The route pattern (`/assets/:file`, whatever the file), so the label has as many values as we
+ * have routes. A request no handler took (a CORS preflight, a 405) names the route whose path
+ * matched under another method; anything else is `unmatched`.
+ */
+function routeOf(ctx: Koa.Context, router: Router): string {
+  const routed = (ctx as Koa.Context & { routerPath?: string }).routerPath;
+  if (routed) return routed;
+  const layer = router.match(ctx.path, ctx.method).path.find((candidate) => candidate.methods.length > 0);
+  return layer ? String(layer.path) : 'unmatched';
 }
 
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE']);

@@ -39,7 +39,8 @@ export interface Hub {
   /** Start sending live batches. Call in the same synchronous step as the client's last log read. */
   goLive(client: StreamClient): void;
   detach(client: StreamClient): void;
-  broadcast(batch: readonly LoggedTick[]): void;
+  /** Write a committed batch to every live client it concerns; returns how many it was written to. */
+  broadcast(batch: readonly LoggedTick[]): number;
   /**
    * Write replayed bytes; false when the socket wants draining. No cap here: the replay waits for
    * 'drain' between pages, so its output is bounded by one page.
@@ -113,6 +114,7 @@ export function createHub(options: HubOptions): Hub {
     },
     detach,
     broadcast(batch) {
+      let written = 0;
       for (const group of groups.values()) {
         const { filter } = group;
         const ticks = filter === null ? batch : batch.filter((t) => filter.has(t.symbol));
@@ -120,9 +122,13 @@ export function createHub(options: HubOptions): Hub {
         // Encode to UTF-8 once; a string would be re-encoded by every client's write.
         const chunk = Buffer.from(tickFrames(ticks));
         for (const client of group.clients) {
-          if (write(client, chunk) || !client.res.destroyed) counters.delivered += ticks.length;
+          if (write(client, chunk) || !client.res.destroyed) {
+            counters.delivered += ticks.length;
+            written++;
+          }
         }
       }
+      return written;
     },
     writeReplay(client, chunk, events) {
       if (client.res.destroyed || client.res.writableEnded) return false;

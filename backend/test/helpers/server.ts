@@ -21,6 +21,8 @@ export interface TestServerExtras {
   replayPage?: number;
   /** `--role simulator`: lease TTL in ms (short in tests, so failover is quick). */
   leaseTtlMs?: number;
+  /** The node's wall clock (ticks' `ts`), e.g. one skewed against another node's. */
+  now?: () => number;
 }
 
 // Removed when the test process exits, not when a server closes: tests restart servers on the

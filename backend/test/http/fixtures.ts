@@ -63,13 +63,17 @@ export function assertTickShape(tick: Tick, context = `tick ${JSON.stringify(tic
   assert.ok(Math.abs(tick.changePct - pct) <= 0.0005 + 1e-9, `${context}: changePct ${tick.changePct} vs ${pct}`);
 }
 
-/** `name value` samples of a Prometheus text exposition, labels dropped (our metrics have none). */
+/**
+ * The samples of a Prometheus text exposition: `name` for an unlabelled one, `name{labels}` exactly
+ * as exposed for a labelled one (`ticktape_http_requests_total{route="/healthz",method="GET",status="200"}`).
+ * Only a reader for assertions: the exposition's syntax is checked by promtool (metrics-exposition.test.ts).
+ */
 export function parseMetrics(text: string): Map<string, number> {
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (match && !match[2]) samples.set(match[1], Number(match[3]));
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?)\s+(\S+)/.exec(line);
+    if (match) samples.set(match[1], Number(match[2]));
   }
   return samples;
 }

@@ -141,6 +141,9 @@ test('two servers in one process keep separate registries', async () => {
 
 // `promtool` is Prometheus' own tool (Debian: `apt-get install --no-install-recommends prometheus`).
 const promtool = spawnSync('promtool', ['--version']).status === 0;
+if (!promtool && process.env.TICKTAPE_REQUIRE_PROMTOOL === '1') {
+  throw new Error('TICKTAPE_REQUIRE_PROMTOOL=1 but promtool is not on PATH (apt-get install --no-install-recommends prometheus)');
+}
 
 (promtool ? test : test.skip)("promtool parses the exposition; its only lint findings are prom-client's own default names", async () => {
   const conn = await connectSse(`${server.url}/stream`);

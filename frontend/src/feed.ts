@@ -392,10 +392,15 @@ class Feed {
         sub.setState('live');
         continue;
       }
-      const quotes = (answer.body as { quotes?: Tick[] }).quotes ?? [];
+      const body = answer.body as { lastEventId?: number; quotes?: Tick[] };
       let head = 0;
-      for (const q of quotes) if (sub.wants(q.symbol) && q.id > head) head = q.id;
-      sub.head = head;
+      for (const q of body.quotes ?? []) if (sub.wants(q.symbol) && q.id > head) head = q.id;
+      // A cursor beyond the log's newest id is not "nothing left to replay": the server will answer
+      // it with `reset` and a snapshot (or, on an edge still catching up, with later ticks). Until
+      // one of those arrives the cursor is unconfirmed, and a subscriber handed over with it would
+      // drop every tick below it. So its replay ends with the first tick after the cursor, or the reset.
+      const newest = typeof body.lastEventId === 'number' ? body.lastEventId : head;
+      sub.head = sub.cursor !== null && sub.cursor > newest ? sub.cursor + 1 : head;
       this.#checkCaughtUp(sub);
     }
     this.#offerHandOver();

@@ -109,7 +109,13 @@ export function resolveStreamUrl(src: string | null | undefined, baseUrl: string
   return new URL(src && src.trim() ? src.trim() : '/stream', baseUrl);
 }
 
-type Problem = { status: number | null; message: string; code?: string };
+type Problem = {
+  status: number | null;
+  message: string;
+  code?: string;
+  /** The answer was not ticktape's: an error page rather than its JSON, or not an event stream. */
+  foreign?: boolean;
+};
 
 class Subscriber implements FeedSubscription {
   readonly symbols: ReadonlySet<string> | null;
@@ -124,6 +130,8 @@ class Subscriber implements FeedSubscription {
   seeding = false;
   /** The wait before retrying a failed /api/quotes request; doubles up to RETRY_MAX_MS. */
   seedDelay = 0;
+  /** Subscribed without a `src`: the stream is `/stream` of the page's own origin. */
+  defaultSrc = false;
   active = true;
   /** The feed serving us: our own replay feed, then (after the hand-over) the shared one. */
   feed: Feed;
@@ -212,8 +220,9 @@ class Feed {
     this.#handOver = hooks.handOver ?? null;
   }
 
-  add(options: SubscribeOptions, listener: FeedListener): FeedSubscription {
+  add(options: SubscribeOptions, listener: FeedListener, defaultSrc = false): FeedSubscription {
     const sub = new Subscriber(options.symbols ?? [], options.lastEventId ?? null, listener, this);
+    sub.defaultSrc = defaultSrc;
     this.#subs.add(sub);
     this.#requestSync();
     return sub;
@@ -497,8 +506,9 @@ class Feed {
     const problem = await this.#diagnose(url);
     if (this.#es !== null || this.#closed) return; // re-opened meanwhile
 
-    if (problem && problem.status !== null && problem.status >= 400 && problem.status < 500) {
-      // A 4xx will not go away by retrying. When subscribers ask for different symbols, find the
+    if (problem && ((problem.status !== null && problem.status >= 400 && problem.status < 500) || problem.foreign)) {
+      // A 4xx will not go away by retrying, nor will a page that is not an event stream (the
+      // browser itself never retries a wrong content type). When subscribers ask for different symbols, find the
       // ones the server rejects instead of failing everyone.
       const isolated = problem.code === 'UNKNOWN_SYMBOL' && this.#subs.size > 1 && (await this.#rejectBadSubscribers());
       if (!isolated) for (const sub of [...this.#subs]) this.#fail(sub, problem);
@@ -563,7 +573,14 @@ class Feed {
   #fail(sub: Subscriber, problem: Problem): void {
     this.#subs.delete(sub);
     sub.attached = false;
-    sub.setState('error', { message: problem.message, ...(problem.code ? { code: problem.code } : {}) });
+    // Something other than ticktape answered at the page's own origin: most likely an embedder
+    // who left out `src`.
+    const hint =
+      problem.foreign && sub.defaultSrc
+        ? `. The table has no src, so it tried /stream of this page's origin (${this.#url.origin}): ` +
+          'set src to your ticktape server\'s stream, such as src="http://HOST:8080/stream"'
+        : '';
+    sub.setState('error', { message: problem.message + hint, ...(problem.code ? { code: problem.code } : {}) });
   }
 
   /** Fetches the stream URL itself to read what the EventSource cannot tell us. */
@@ -572,8 +589,16 @@ class Feed {
     const timer = this.#env.setTimeout(() => controller.abort(), DIAGNOSE_TIMEOUT_MS);
     try {
       const res = await this.#env.fetch(url, { signal: controller.signal });
-      if (res.ok) return { status: res.status, message: 'The stream closed' };
-      return { status: res.status, ...(await readError(res)) };
+      if (res.ok) {
+        const type = res.headers.get('Content-Type') ?? '';
+        if (/^text\/event-stream\b/i.test(type)) return { status: res.status, message: 'The stream closed' };
+        return {
+          status: res.status,
+          message: `${url} answered ${res.status} with ${type ? `Content-Type ${type}` : 'no Content-Type'}, not an event stream`,
+          foreign: true,
+        };
+      }
+      return { status: res.status, ...(await readError(res, url)) };
     } catch {
       return null;
     } finally {
@@ -586,7 +611,7 @@ class Feed {
     try {
       const res = await this.#env.fetch(url);
       if (res.ok) return { ok: true, status: res.status, body: await res.json() };
-      return { ok: false, status: res.status, ...(await readError(res)) };
+      return { ok: false, status: res.status, ...(await readError(res, url)) };
     } catch {
       return { ok: false, status: null, message: `Cannot reach ${this.#url.origin}` };
     }
@@ -617,7 +642,8 @@ class Feed {
   }
 }
 
-async function readError(res: Response): Promise<{ message: string; code?: string }> {
+/** The server's `{"error","code"}`, or, from anything else, which URL answered what. */
+async function readError(res: Response, url: string): Promise<{ message: string; code?: string; foreign?: boolean }> {
   try {
     const body = (await res.json()) as { error?: unknown; code?: unknown };
     if (typeof body.error === 'string') {
@@ -626,7 +652,7 @@ async function readError(res: Response): Promise<{ message: string; code?: strin
   } catch {
     // not JSON: fall through
   }
-  return { message: `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}` };
+  return { message: `${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, foreign: true };
 }
 
 function unionOf(subs: Iterable<Subscriber>): ReadonlySet<string> | null {
@@ -670,13 +696,14 @@ export class FeedHub {
   subscribe(src: string | null | undefined, options: SubscribeOptions, listener: FeedListener): FeedSubscription {
     const url = resolveStreamUrl(src, this.#env.baseUrl());
     const key = url.href;
+    const defaultSrc = !src?.trim();
     if (options.lastEventId !== null && options.lastEventId !== undefined) {
       const replay: Feed = new Feed(url, this.#env, {
         onEmpty: () => this.#forget(key, replay),
         handOver: (sub) => this.#handOver(key, replay, sub),
       });
       this.#replays.add(replay);
-      return replay.add(options, listener);
+      return replay.add(options, listener, defaultSrc);
     }
     let feed = this.#shared.get(key);
     if (!feed) {
@@ -684,7 +711,7 @@ export class FeedHub {
       feed = created;
       this.#shared.set(key, feed);
     }
-    return feed.add(options, listener);
+    return feed.add(options, listener, defaultSrc);
   }
 
   /** A replay feed's subscriber has caught up: move it to the shared feed, or make its feed the shared one. */

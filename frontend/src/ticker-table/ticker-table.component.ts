@@ -258,8 +258,9 @@ export class TickerTable extends LitElement {
 
     let subscription: FeedSubscription | null = null;
     const current = () => subscription !== null && subscription === this.#subscription;
+    // The src as given (resolved the same way by the hub), so that its errors can tell a missing src.
     subscription = pageFeedHub().subscribe(
-      this.#streamUrl.href,
+      this.src,
       { symbols: this.#wanted, lastEventId: resume ?? last ?? null },
       {
         snapshot: (ticks) => {

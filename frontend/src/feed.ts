@@ -103,6 +103,10 @@ const CLOSED = 2;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 const DIAGNOSE_TIMEOUT_MS = 10_000;
+/** How long a subscriber may stay `connecting` before the feed looks for a reason to show. */
+export const SLOW_CONNECTION_MS = 10_000;
+/** Browsers open at most this many HTTP/1.1 connections to one server (scheme, host and port). */
+const HTTP1_CONNECTIONS_PER_SERVER = 6;
 
 /** The default stream address: `/stream` of the page's origin. */
 export function resolveStreamUrl(src: string | null | undefined, baseUrl: string): URL {
@@ -132,6 +136,8 @@ class Subscriber implements FeedSubscription {
   seedDelay = 0;
   /** Subscribed without a `src`: the stream is `/stream` of the page's own origin. */
   defaultSrc = false;
+  /** Cancels the watch on a connection that is slow to come (see `Feed.#watchConnecting`). */
+  stopWatching: (() => void) | null = null;
   active = true;
   /** The feed serving us: our own replay feed, then (after the hand-over) the shared one. */
   feed: Feed;
@@ -153,6 +159,7 @@ class Subscriber implements FeedSubscription {
   }
 
   setState(state: FeedState, extra: { message?: string; code?: string } = {}): void {
+    if (state !== 'connecting') this.unwatch();
     const caughtUp = state === 'connecting' ? 0 : this.#status.caughtUp;
     if (state === this.#status.state && extra.message === this.#status.message) return;
     this.#status = { state, caughtUp, ...extra };
@@ -167,9 +174,15 @@ class Subscriber implements FeedSubscription {
     this.#status = { ...this.#status, caughtUp: 0 };
   }
 
+  unwatch(): void {
+    this.stopWatching?.();
+    this.stopWatching = null;
+  }
+
   close(): void {
     if (!this.active) return;
     this.active = false;
+    this.unwatch();
     this.feed.remove(this);
   }
 }
@@ -183,6 +196,10 @@ interface FeedHooks {
    * shared one).
    */
   handOver?: (sub: Subscriber) => boolean;
+  /** How many streams of the page's feeds to `origin` the browser has opened. */
+  openStreamsTo: (origin: string) => number;
+  /** The hub's `slowConnectionMs`, read when a watch starts. */
+  slowConnectionMs: () => number;
 }
 
 /**
@@ -193,6 +210,7 @@ class Feed {
   readonly #url: URL;
   readonly #env: FeedEnvironment;
   readonly #onEmpty: () => void;
+  readonly #hooks: FeedHooks;
   #handOver: ((sub: Subscriber) => boolean) | null;
   readonly #subs = new Set<Subscriber>();
 
@@ -217,15 +235,55 @@ class Feed {
     this.#url = url;
     this.#env = env;
     this.#onEmpty = hooks.onEmpty;
+    this.#hooks = hooks;
     this.#handOver = hooks.handOver ?? null;
+  }
+
+  /** The origin (scheme, host, port) of the stream: the unit of the browser's connection limit. */
+  get origin(): string {
+    return this.#url.origin;
+  }
+
+  /** Whether this feed's stream is open (it holds one of the browser's connections to its origin). */
+  get streaming(): boolean {
+    return this.#es !== null && this.#esOpened && this.#es.readyState !== CLOSED;
   }
 
   add(options: SubscribeOptions, listener: FeedListener, defaultSrc = false): FeedSubscription {
     const sub = new Subscriber(options.symbols ?? [], options.lastEventId ?? null, listener, this);
     sub.defaultSrc = defaultSrc;
     this.#subs.add(sub);
+    this.#watchConnecting(sub);
     this.#requestSync();
     return sub;
+  }
+
+  /**
+   * A stream the browser never opens gives no event at all: over HTTP/1.1 it waits, silently and for
+   * ever, for one of the six connections the page may have to that server. So while the subscriber
+   * is still connecting, look now and then; when the page's own streams hold all six, say so and
+   * how to fix it, instead of "Connecting…" with no reason.
+   */
+  #watchConnecting(sub: Subscriber): void {
+    const timer = this.#env.setTimeout(() => {
+      sub.stopWatching = null;
+      if (!sub.active || sub.status.state !== 'connecting') return;
+      const origin = sub.feed.origin;
+      const open = this.#hooks.openStreamsTo(origin);
+      if (open >= HTTP1_CONNECTIONS_PER_SERVER) {
+        const host = new URL(origin).host;
+        sub.setState('connecting', {
+          message:
+            `Waiting for a connection: this page already has ${open} streams open to ${host}, and browsers open at most ` +
+            `${HTTP1_CONNECTIONS_PER_SERVER} connections per server over HTTP/1.1. Give these tables one src ` +
+            '(tables with the same src share one stream), or serve ticktape over HTTP/2 (a proxy such as nginx in front)',
+        });
+      } else {
+        sub.setState('connecting');
+      }
+      this.#watchConnecting(sub);
+    }, this.#hooks.slowConnectionMs());
+    sub.stopWatching = () => this.#env.clearTimeout(timer);
   }
 
   remove(sub: Subscriber): void {
@@ -572,6 +630,7 @@ class Feed {
 
   #fail(sub: Subscriber, problem: Problem): void {
     this.#subs.delete(sub);
+    sub.unwatch();
     sub.attached = false;
     // Something other than ticktape answered at the page's own origin: most likely an embedder
     // who left out `src`.
@@ -684,9 +743,23 @@ export class FeedHub {
   readonly #shared = new Map<string, Feed>();
   /** The feeds of replaying tables, each until it hands its table over. */
   readonly #replays = new Set<Feed>();
+  /**
+   * Internal (tests shorten it): how long a table may stay `connecting` before its status says why,
+   * when the page's streams hold every HTTP/1.1 connection to its server.
+   */
+  slowConnectionMs = SLOW_CONNECTION_MS;
 
   constructor(env: FeedEnvironment) {
     this.#env = env;
+  }
+
+  #hooks(onEmpty: () => void, handOver?: (sub: Subscriber) => boolean): FeedHooks {
+    return {
+      onEmpty,
+      ...(handOver ? { handOver } : {}),
+      openStreamsTo: (origin) => [...this.#shared.values(), ...this.#replays].filter((f) => f.origin === origin && f.streaming).length,
+      slowConnectionMs: () => this.slowConnectionMs,
+    };
   }
 
   /**
@@ -698,16 +771,20 @@ export class FeedHub {
     const key = url.href;
     const defaultSrc = !src?.trim();
     if (options.lastEventId !== null && options.lastEventId !== undefined) {
-      const replay: Feed = new Feed(url, this.#env, {
-        onEmpty: () => this.#forget(key, replay),
-        handOver: (sub) => this.#handOver(key, replay, sub),
-      });
+      const replay: Feed = new Feed(
+        url,
+        this.#env,
+        this.#hooks(
+          () => this.#forget(key, replay),
+          (sub) => this.#handOver(key, replay, sub),
+        ),
+      );
       this.#replays.add(replay);
       return replay.add(options, listener, defaultSrc);
     }
     let feed = this.#shared.get(key);
     if (!feed) {
-      const created: Feed = new Feed(url, this.#env, { onEmpty: () => this.#forget(key, created) });
+      const created: Feed = new Feed(url, this.#env, this.#hooks(() => this.#forget(key, created)));
       feed = created;
       this.#shared.set(key, feed);
     }

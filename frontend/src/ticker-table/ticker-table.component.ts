@@ -430,7 +430,8 @@ export class TickerTable extends LitElement {
     switch (status.state) {
       case 'connecting':
         label = 'Connecting…';
-        detail = this.#streamUrl?.host ?? '';
+        // Set when the wait has a known cause (the browser's connection limit, see feed.ts).
+        detail = status.message ?? this.#streamUrl?.host ?? '';
         break;
       case 'live':
         label = 'Live';

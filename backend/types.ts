@@ -1,4 +1,5 @@
-// The data shapes shared by every module, and by the frontend (type-only imports).
+// The data shapes shared by every module, and by the frontend (type-only imports, plus the one
+// limit of the API that clients size their requests by).
 
 /** One simulated trade, as stored in the log and sent to clients. Field order is the wire order. */
 export interface Tick {
@@ -48,6 +49,17 @@ export interface LoggedTick {
   symbol: string;
   json: string;
 }
+
+/** The answer of `GET /api/quotes`; `history` only when asked for with `?history=N`. */
+export interface QuotesAnswer {
+  lastEventId: number;
+  quotes: Tick[];
+  /** Per quoted symbol, its last N trade prices, oldest first, ending with its quote's price. */
+  history?: Record<string, number[]>;
+}
+
+/** The most prices per symbol `GET /api/quotes?history=N` returns; a larger N is a 400. */
+export const QUOTES_MAX_HISTORY = 500;
 
 /**
  * The symbols a node serves and validates requests against: fixed on a generator (its own

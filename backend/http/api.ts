@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type { Bus } from '../bus/bus.ts';
 import type { EventLog } from '../log/types.ts';
-import type { UniverseView } from '../types.ts';
+import { QUOTES_MAX_HISTORY, type UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
 import { parseCount, parseSymbolFilter, single } from './params.ts';
 
@@ -27,9 +27,13 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
 
   router.get('/api/quotes', (ctx) => {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
+    const history = parseHistory(ctx.query.history);
+    // One synchronous step: quotes, history and lastEventId describe the same moment of the log.
     const quotes = fromLog(log, () => log.latest(filter));
+    const prices = history === null ? null : fromLog(log, () => log.recentPrices(filter, history));
     ctx.type = 'application/json';
-    ctx.body = `{"lastEventId":${log.lastId()},"quotes":[${quotes.map((t) => t.json).join(',')}]}`;
+    const historyField = prices === null ? '' : `,"history":${JSON.stringify(Object.fromEntries(prices))}`;
+    ctx.body = `{"lastEventId":${log.lastId()},"quotes":[${quotes.map((t) => t.json).join(',')}]${historyField}}`;
   });
 
   router.get('/api/ticks', (ctx) => {
@@ -58,6 +62,19 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
       generating: deps.generating(),
     };
   });
+}
+
+/**
+ * `history`: absent (null: no history field), or a whole number of prices per symbol from 0 to 500,
+ * which bounds one request's reads to symbols × 500 rows.
+ */
+function parseHistory(raw: string | string[] | undefined): number | null {
+  const text = single(raw);
+  if (text === undefined) return null;
+  if (!/^[0-9]{1,4}$/.test(text) || Number(text) > QUOTES_MAX_HISTORY) {
+    throw errors.badInteger('history', text, `a whole number of prices per symbol from 0 to ${QUOTES_MAX_HISTORY}`);
+  }
+  return Number(text);
 }
 
 /** `limit`: default 1000; any larger whole number, however large, is clamped to 10000. */

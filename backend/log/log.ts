@@ -90,6 +90,7 @@ class SqliteEventLog implements EventLog {
   private readonly deleteBelow: Database.Statement<[number]>;
   private readonly selectAfter: Database.Statement<[number, number], LoggedTick>;
   private readonly selectSymbolAfter: Database.Statement<[string, number, number], LoggedTick>;
+  private readonly selectRecentPrices: Database.Statement<[string, number], number>;
   /** One statement per symbol, because a k-way merge keeps k iterators open at once. */
   private readonly symbolCursors = new Map<string, Database.Statement<[string, number, number], LoggedTick>>();
   private readonly writeBatch: (rows: LoggedTick[], timestamps: number[], checkpoint: string | undefined) => number;
@@ -110,6 +111,10 @@ class SqliteEventLog implements EventLog {
       'SELECT id, symbol, json FROM ticks WHERE id > ? ORDER BY id LIMIT ?',
     );
     this.selectSymbolAfter = this.symbolCursor();
+    // Walks the (symbol, id) index backwards from the symbol's newest row: no sort, `count` rows read.
+    this.selectRecentPrices = db
+      .prepare<[string, number], number>("SELECT json_extract(json, '$.price') FROM ticks WHERE symbol = ? ORDER BY id DESC LIMIT ?")
+      .pluck();
 
     // Returns the new oldest id. Everything the caches need is computed inside and applied by
     // the caller only after the commit, so a rollback leaves memory and disk in agreement.
@@ -201,6 +206,18 @@ class SqliteEventLog implements EventLog {
   latest(symbols?: ReadonlySet<string> | null): LoggedTick[] {
     const names = symbols ? [...symbols].filter((symbol) => this.newest.has(symbol)) : [...this.newest.keys()];
     return names.sort().map((symbol) => this.newest.get(symbol)!);
+  }
+
+  recentPrices(symbols: ReadonlySet<string> | null, count: number): Map<string, number[]> {
+    const prices = new Map<string, number[]>();
+    if (count <= 0) {
+      for (const tick of this.latest(symbols)) prices.set(tick.symbol, []);
+      return prices;
+    }
+    return this.guard(() => {
+      for (const tick of this.latest(symbols)) prices.set(tick.symbol, this.selectRecentPrices.all(tick.symbol, count).reverse());
+      return prices;
+    });
   }
 
   checkpoint(): string | undefined {

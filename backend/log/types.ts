@@ -49,6 +49,13 @@ export interface EventLog {
   readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[];
   /** The newest tick of each symbol (of `symbols` when given), in symbol order. */
   latest(symbols?: ReadonlySet<string> | null): LoggedTick[];
+  /**
+   * The trade prices of the newest `count` ticks of each symbol in the log (of `symbols` when
+   * given), oldest first: each list ends with the price of that symbol's `latest` tick. One
+   * (symbol, id) index range read per symbol, newest first, so the cost is symbols × count whatever
+   * the size of the log.
+   */
+  recentPrices(symbols: ReadonlySet<string> | null, count: number): Map<string, number[]>;
   /** The checkpoint stored by the newest append that carried one. */
   checkpoint(): string | undefined;
   stats(): LogStats;

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Tick } from '../../../backend/types.ts';
+import { QUOTES_MAX_HISTORY, type QuotesAnswer, type Tick } from '../../../backend/types.ts';
 import { pageFeedHub, resolveStreamUrl, type FeedStatus, type FeedSubscription } from '../feed.ts';
 import {
   direction,
@@ -36,7 +36,10 @@ const SPARK_HEIGHT = 24;
 /** One symbol's row: its latest tick, recent prices and flash bookkeeping. */
 interface Row {
   tick: Tick;
+  /** The sparkline's prices, oldest first, at most `sparklineCapacity` of them. */
   prices: number[];
+  /** The log id of each of `prices` (0 for those that came from `/api/quotes?history`). */
+  priceIds: number[];
   /** Direction of the latest price move. */
   move: 'up' | 'down' | null;
   /** Number of price moves seen; compared with `flashedMoves` at render time. */
@@ -150,6 +153,11 @@ export class TickerTable extends LitElement {
   #streamUrl: URL | null = null;
   /** Where to carry on when subscribing with these attributes: set on disconnect (a DOM move) and when only `symbols` changes. */
   #resume: { attributes: string; cursor: number } | null = null;
+  /**
+   * Recent prices per symbol from `/api/quotes?history=N`, up to the symbol's tick `upTo`, waiting
+   * to be merged into its row once the row has reached that tick.
+   */
+  #history = new Map<string, { upTo: number; prices: number[] }>();
 
   constructor() {
     super();
@@ -225,8 +233,10 @@ export class TickerTable extends LitElement {
     const previous = this.#wanted;
     const wanted = parseSymbols(this.symbols);
     this.#wanted = wanted ?? [];
+    this.#history.clear();
+    let added: ReadonlySet<string> | 'all' = new Set();
     if (resume === null || wanted === null) this.#clearRows();
-    else this.#keepRowsOf(previous);
+    else added = this.#keepRowsOf(previous);
     const last = this.lastEventId;
     // Refused here with the server's codes, before connecting, rather than showing something else.
     if (wanted === null) {
@@ -266,7 +276,7 @@ export class TickerTable extends LitElement {
         snapshot: (ticks) => {
           if (!current()) return;
           this.#clearRows();
-          for (const tick of ticks) this.#rows.set(tick.symbol, newRow(tick));
+          for (const tick of ticks) this.#addRow(newRow(tick));
           this.#scheduleRender();
         },
         reset: () => {
@@ -286,6 +296,7 @@ export class TickerTable extends LitElement {
       },
     );
     this.#subscription = subscription;
+    this.#fetchStart(subscription, added);
 
     const streamUrl = this.#streamUrl;
     void symbolNames(streamUrl).then((names) => {
@@ -296,32 +307,75 @@ export class TickerTable extends LitElement {
   }
 
   /**
-   * After a change of symbols from `previous`: drops the rows no longer wanted and fetches the
-   * latest quote of each added symbol, since the stream resumed from our cursor brings only their
-   * later ticks. (If that request fails, an added symbol's row appears with its next tick.)
+   * After a change of symbols from `previous`: drops the rows no longer wanted and returns the
+   * symbols added ('all' when every symbol is now shown and was not before), whose rows must come
+   * from `/api/quotes` since the stream resumed from our cursor brings only their later ticks.
    */
-  #keepRowsOf(previous: string[]): void {
+  #keepRowsOf(previous: string[]): ReadonlySet<string> | 'all' {
     const wanted = this.#wanted;
     if (wanted.length) for (const symbol of [...this.#rows.keys()]) if (!wanted.includes(symbol)) this.#rows.delete(symbol);
     this.#sortedSymbols = null;
-    if (previous.length === 0) return; // every symbol was shown: none is added
-    const added = wanted.length ? wanted.filter((s) => !previous.includes(s)) : null;
-    if (added && !added.length) return;
-    const url = new URL('api/quotes', resolveStreamUrl(this.src, location.href));
-    if (added) url.searchParams.set('symbols', added.join(','));
-    const symbols = this.symbols;
+    if (previous.length === 0) return new Set(); // every symbol was shown: none is added
+    return wanted.length ? new Set(wanted.filter((s) => !previous.includes(s))) : 'all';
+  }
+
+  /**
+   * The one request a table makes besides its stream (and the shared symbol names):
+   * `/api/quotes?symbols=…&history=N`, for the recent prices of its symbols, so that sparklines are
+   * drawn at once rather than filled tick by tick, and for the latest quote of each `added` symbol
+   * (see `#keepRowsOf`). It fails quietly: the sparklines then start from one point, and an added
+   * symbol's row appears with its next tick.
+   */
+  #fetchStart(subscription: FeedSubscription, added: ReadonlySet<string> | 'all'): void {
+    const url = new URL('api/quotes', this.#streamUrl!);
+    if (this.#wanted.length) url.searchParams.set('symbols', this.#wanted.join(','));
+    url.searchParams.set('history', String(Math.min(sparklineCapacity(this.sparklineLength), QUOTES_MAX_HISTORY)));
     void fetch(url)
-      .then((res) => (res.ok ? (res.json() as Promise<{ quotes: Tick[] }>) : { quotes: [] }))
-      .then(({ quotes }) => {
-        if (this.symbols !== symbols) return;
-        for (const quote of quotes) {
+      .then((res) => (res.ok ? (res.json() as Promise<QuotesAnswer>) : null))
+      .then((answer) => {
+        if (!answer || subscription !== this.#subscription) return;
+        for (const quote of answer.quotes) {
+          const prices = answer.history?.[quote.symbol];
+          if (prices?.length) this.#history.set(quote.symbol, { upTo: quote.id, prices });
+          if (added !== 'all' && !added.has(quote.symbol)) continue;
           const row = this.#rows.get(quote.symbol);
-          if (!row || row.tick.id < quote.id) this.#rows.set(quote.symbol, newRow(quote));
+          if (!row || row.tick.id < quote.id) this.#addRow(newRow(quote));
         }
-        this.#sortedSymbols = null;
+        for (const row of this.#rows.values()) this.#mergeHistory(row);
         this.#scheduleRender();
       })
       .catch(() => {});
+  }
+
+  #addRow(row: Row): void {
+    this.#rows.set(row.tick.symbol, row);
+    this.#sortedSymbols = null;
+    this.#mergeHistory(row);
+  }
+
+  /**
+   * Puts the fetched recent prices of the row's symbol in front of the prices the row has seen after
+   * them, once the row has reached the history's last tick (before that, the ticks in between are
+   * still to come on the stream and would be drawn twice). A row started from a newer snapshot may
+   * miss the symbol's few ticks between the two: a sparkline is a shape, and it fills in from here.
+   */
+  #mergeHistory(row: Row): void {
+    const history = this.#history.get(row.tick.symbol);
+    if (!history || row.tick.id < history.upTo) return;
+    this.#history.delete(row.tick.symbol);
+    let after = row.priceIds.findIndex((id) => id > history.upTo);
+    if (after < 0) after = row.prices.length;
+    row.prices = [...history.prices, ...row.prices.slice(after)];
+    row.priceIds = [...history.prices.map(() => 0), ...row.priceIds.slice(after)];
+    this.#trimPrices(row);
+    row.view = null;
+  }
+
+  #trimPrices(row: Row): void {
+    const excess = row.prices.length - sparklineCapacity(this.sparklineLength);
+    if (excess <= 0) return;
+    row.prices.splice(0, excess);
+    row.priceIds.splice(0, excess);
   }
 
   #unsubscribe(): void {
@@ -348,14 +402,14 @@ export class TickerTable extends LitElement {
     const row = this.#rows.get(tick.symbol);
     if (row && row.tick.id >= tick.id) return; // the row was seeded from a newer quote
     if (!row) {
-      this.#rows.set(tick.symbol, newRow(tick));
-      this.#sortedSymbols = null;
+      this.#addRow(newRow(tick));
     } else {
       const previous = row.tick.price;
       row.tick = tick;
       row.prices.push(tick.price);
-      const excess = row.prices.length - sparklineCapacity(this.sparklineLength);
-      if (excess > 0) row.prices.splice(0, excess);
+      row.priceIds.push(tick.id);
+      this.#trimPrices(row);
+      this.#mergeHistory(row);
       if (tick.price !== previous) {
         row.move = tick.price > previous ? 'up' : 'down';
         row.moves++;
@@ -515,7 +569,7 @@ export class TickerTable extends LitElement {
 }
 
 function newRow(tick: Tick): Row {
-  return { tick, prices: [tick.price], move: null, moves: 0, flashedMoves: 0, flashParity: 0, view: null };
+  return { tick, prices: [tick.price], priceIds: [tick.id], move: null, moves: 0, flashedMoves: 0, flashParity: 0, view: null };
 }
 
 function viewOf(row: Row): RowView {

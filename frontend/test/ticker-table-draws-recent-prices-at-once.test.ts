@@ -44,7 +44,9 @@ test('sparklines have the log’s recent prices before the first live tick, then
   await table.waitForRows(SYMBOLS.length);
 
   // Poll with a deadline: the history request and the stream's snapshot race.
-  const want = Object.fromEntries(await Promise.all(SYMBOLS.map(async (s) => [s, await expectedSparkline(server, s, lastEventId)])));
+  const want: Record<string, string> = Object.fromEntries(
+    await Promise.all(SYMBOLS.map(async (s) => [s, await expectedSparkline(server, s, lastEventId)] as const)),
+  );
   await waitUntil(async () => {
     const rows = await table.rows();
     return rows.every((r) => r.sparkline === want[r.symbol]);

@@ -58,9 +58,9 @@ interface RowView {
   bid: string;
   ask: string;
   volume: string;
+  /** Sign of the change against the previous close: the colour of the change cells and the sparkline. */
   dir: 'up' | 'down' | 'flat';
   spark: string;
-  sparkDir: 'up' | 'down' | 'flat';
 }
 
 /**
@@ -445,18 +445,19 @@ export class TickerTable extends LitElement {
     return html`
       <div part="base" class="base">
         ${this.#renderStatus()}
-        <div class="scroller">
+        <!-- Focusable and named, so that what overflows can be scrolled from the keyboard. -->
+        <div class="scroller" role="region" aria-labelledby="caption" tabindex="0">
           <table part="table">
-            <caption part="caption">${this.#captionText()}</caption>
+            <caption part="caption" id="caption">${this.#captionText()}</caption>
             <thead>
               <tr>
                 <th scope="col" part="header-cell" class="symbol">Symbol</th>
-                <th scope="col" part="header-cell">Last</th>
-                <th scope="col" part="header-cell">Change</th>
-                <th scope="col" part="header-cell">Change %</th>
-                <th scope="col" part="header-cell">Bid</th>
-                <th scope="col" part="header-cell">Ask</th>
-                <th scope="col" part="header-cell">Volume</th>
+                <th scope="col" part="header-cell" class="price">Last</th>
+                <th scope="col" part="header-cell" class="change">Change</th>
+                <th scope="col" part="header-cell" class="change-pct">Change %</th>
+                <th scope="col" part="header-cell" class="bid">Bid</th>
+                <th scope="col" part="header-cell" class="ask">Ask</th>
+                <th scope="col" part="header-cell" class="volume">Volume</th>
                 <th scope="col" part="header-cell" class="trend">Trend</th>
               </tr>
             </thead>
@@ -549,17 +550,22 @@ export class TickerTable extends LitElement {
     }
     const flash = row.move && row.moves ? `flash-${row.move}-${row.flashParity}` : '';
     const symbol = row.tick.symbol;
+    const name = this.#names.get(symbol);
+    // Green and red (v.dir) mean one thing across the row: against the previous close. The latest
+    // tick's direction (row.move) only flashes the row and sets the arrow before the price.
     return html`
       <tr part="row${row.move ? ` ${row.move}` : ''}" class=${flash} data-symbol=${symbol}>
-        <th scope="row" part="cell symbol" title=${this.#names.get(symbol) ?? nothing}>${symbol}</th>
-        <td part="cell price" class="num price">${v.price}</td>
-        <td part="cell change" class="num ${v.dir}">${v.change}</td>
-        <td part="cell change-pct" class="num ${v.dir}">${v.changePct}</td>
-        <td part="cell bid" class="num">${v.bid}</td>
-        <td part="cell ask" class="num">${v.ask}</td>
-        <td part="cell volume" class="num">${v.volume}</td>
+        <th scope="row" part="cell symbol" class="symbol" title=${name ?? nothing}>
+          <span class="code">${symbol}</span><span part="name" class="name">${name ?? ''}</span>
+        </th>
+        <td part="cell price" class="num price" data-tick=${row.move ?? nothing}>${v.price}</td>
+        <td part="cell change" class="num change ${v.dir}">${v.change}</td>
+        <td part="cell change-pct" class="num change-pct ${v.dir}">${v.changePct}</td>
+        <td part="cell bid" class="num bid">${v.bid}</td>
+        <td part="cell ask" class="num ask">${v.ask}</td>
+        <td part="cell volume" class="num volume">${v.volume}</td>
         <td part="cell sparkline" class="trend">
-          <svg class=${v.sparkDir} viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">
+          <svg class=${v.dir} viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">
             <polyline points=${v.spark}></polyline>
           </svg>
         </td>
@@ -574,7 +580,6 @@ function newRow(tick: Tick): Row {
 
 function viewOf(row: Row): RowView {
   const t = row.tick;
-  const first = row.prices[0] ?? t.price;
   return {
     price: formatPrice(t.price),
     change: formatChange(t.change),
@@ -584,6 +589,5 @@ function viewOf(row: Row): RowView {
     volume: formatVolume(t.volume),
     dir: direction(t.change),
     spark: sparklinePoints(row.prices, SPARK_WIDTH, SPARK_HEIGHT, 2),
-    sparkDir: direction(t.price - first),
   };
 }

@@ -1,6 +1,11 @@
 // Styles of <ticker-table>. Public custom properties (--ticker-*) are read once into private ones
-// (--_*) whose fallbacks switch with prefers-color-scheme, so a page that sets a property wins in
-// both schemes and a page that sets nothing gets light or dark automatically.
+// (--_*). Only the base colours have a light and a dark default (switched by prefers-color-scheme);
+// every other colour is mixed from the base ones, so a page that sets --ticker-bg and --ticker-fg
+// gets a header, rules, hover and flash that match them in both schemes.
+//
+// What the colours mean: green and red (--_up, --_down) say only "above / below the previous
+// close" (the change columns and the sparkline); the latest tick is shown apart from them, by a
+// neutral row flash and an arrow before the price.
 
 import { css } from 'lit';
 
@@ -8,15 +13,18 @@ export const tickerTableStyles = css`
   :host {
     --_bg: var(--ticker-bg, #ffffff);
     --_fg: var(--ticker-fg, #111827);
-    --_muted: var(--ticker-muted, #6b7280);
-    --_border: var(--ticker-border, #e5e7eb);
-    --_header-bg: var(--ticker-header-bg, #f9fafb);
-    --_row-hover: var(--ticker-row-hover, rgb(17 24 39 / 0.04));
-    --_up: var(--ticker-up, #047857);
-    --_down: var(--ticker-down, #b91c1c);
-    --_flash-up: var(--ticker-flash-up, rgb(16 185 129 / 0.28));
-    --_flash-down: var(--ticker-flash-down, rgb(239 68 68 / 0.28));
-    --_accent: var(--ticker-accent, #2563eb);
+    --_muted: var(--ticker-muted, color-mix(in srgb, var(--_fg) 64%, var(--_bg)));
+    --_border: var(--ticker-border, color-mix(in srgb, var(--_fg) 11%, var(--_bg)));
+    --_header-bg: var(--ticker-header-bg, color-mix(in srgb, var(--_fg) 3%, var(--_bg)));
+    --_row-hover: var(--ticker-row-hover, color-mix(in srgb, var(--_fg) 4%, transparent));
+    /* Mixed towards the text colour, so they stay readable on a light or a dark background. */
+    --_up: var(--ticker-up, color-mix(in srgb, #10b981 60%, var(--_fg)));
+    --_down: var(--ticker-down, color-mix(in srgb, #ef4444 70%, var(--_fg)));
+    --_accent: var(--ticker-accent, color-mix(in srgb, #3b82f6 75%, var(--_fg)));
+    /* Neutral: a flash says "this row just ticked", never which way (that is the arrow's job). */
+    --_flash: var(--ticker-flash, color-mix(in srgb, var(--_fg) 10%, transparent));
+    --_flash-up: var(--ticker-flash-up, var(--_flash));
+    --_flash-down: var(--ticker-flash-down, var(--_flash));
     --_font: var(
       --ticker-font,
       ui-sans-serif,
@@ -33,7 +41,8 @@ export const tickerTableStyles = css`
     --_pad-block: var(--ticker-cell-padding-block, 0.45em);
     --_pad-inline: var(--ticker-cell-padding-inline, 0.8em);
     --_radius: var(--ticker-radius, 12px);
-    --_flash-duration: var(--ticker-flash-duration, 900ms);
+    /* Shorter than the default 500 ms between ticks, so a row is not tinted all the time. */
+    --_flash-duration: var(--ticker-flash-duration, 250ms);
     --_spark-width: var(--ticker-sparkline-width, 96px);
     --_spark-height: var(--ticker-sparkline-height, 1.5em);
 
@@ -44,6 +53,11 @@ export const tickerTableStyles = css`
     border-radius: var(--_radius);
     overflow: hidden;
     contain: content;
+    /* Inline-size containment would let a shrink-to-fit parent (a flex row, an inline-block)
+       collapse the table to nothing; this keeps room for the compact columns instead. */
+    min-inline-size: min(100%, 20rem);
+    /* The columns shown follow the table's own width, not the viewport's (see the @container rules). */
+    container: ticker-table / inline-size;
   }
 
   /* Inherited text properties are set here rather than on :host, where the page's own rules
@@ -71,15 +85,6 @@ export const tickerTableStyles = css`
     :host {
       --_bg: var(--ticker-bg, #0f141c);
       --_fg: var(--ticker-fg, #e5e9f0);
-      --_muted: var(--ticker-muted, #8b95a7);
-      --_border: var(--ticker-border, #232b38);
-      --_header-bg: var(--ticker-header-bg, #151b25);
-      --_row-hover: var(--ticker-row-hover, rgb(255 255 255 / 0.04));
-      --_up: var(--ticker-up, #34d399);
-      --_down: var(--ticker-down, #f87171);
-      --_flash-up: var(--ticker-flash-up, rgb(52 211 153 / 0.22));
-      --_flash-down: var(--ticker-flash-down, rgb(248 113 113 / 0.22));
-      --_accent: var(--ticker-accent, #60a5fa);
     }
   }
 
@@ -146,8 +151,28 @@ export const tickerTableStyles = css`
     white-space: nowrap;
   }
 
+  /* Focusable and named (role=region, labelled by the caption), so a keyboard user can scroll
+     what still overflows; shadows at the edges show that there is more to the side. */
   .scroller {
     overflow-x: auto;
+    overscroll-behavior-x: contain;
+    background:
+      linear-gradient(to right, var(--_bg) 40%, transparent) left / 2em 100% no-repeat local,
+      linear-gradient(to left, var(--_bg) 40%, transparent) right / 2em 100% no-repeat local,
+      radial-gradient(farthest-side at 0 50%, color-mix(in srgb, var(--_fg) 22%, transparent), transparent)
+        left / 0.75em 100% no-repeat scroll,
+      radial-gradient(farthest-side at 100% 50%, color-mix(in srgb, var(--_fg) 22%, transparent), transparent)
+        right / 0.75em 100% no-repeat scroll;
+    scrollbar-width: thin;
+    scrollbar-color: var(--_border) transparent;
+  }
+  .scroller:focus {
+    outline: none;
+  }
+  .scroller:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: -2px;
+    border-radius: 0 0 var(--_radius) var(--_radius);
   }
 
   table {
@@ -199,18 +224,50 @@ export const tickerTableStyles = css`
   tbody th {
     text-align: start;
     font-weight: 600;
+  }
+  .code {
+    display: block;
     font-family: var(--_mono);
     letter-spacing: 0.01em;
   }
-  tbody th[title] {
-    cursor: help;
+  /* The company name, under the symbol: shown, not only in a hover title, for touch users. */
+  .name {
+    display: block;
+    max-inline-size: 8.5em;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    color: var(--_muted);
+    font-size: 0.78em;
+    font-weight: 400;
+    line-height: 1.25;
+  }
+  .name:empty {
+    display: none;
   }
 
   .num {
     text-align: end;
   }
-  .price {
+  td.price {
     font-weight: 600;
+  }
+  /* The direction of the latest tick: an arrow in the muted colour, before the price so that
+     the digits stay aligned. Its alternative text is empty: the price is what is read out. */
+  td.price::before {
+    content: '';
+    display: inline-block;
+    inline-size: 1.1em;
+    text-align: start;
+    color: var(--_muted);
+    font-size: 0.7em;
+    font-weight: 400;
+    vertical-align: 0.1em;
+  }
+  td.price[data-tick='up']::before {
+    content: '▲' / '';
+  }
+  td.price[data-tick='down']::before {
+    content: '▼' / '';
   }
   .up {
     color: var(--_up);
@@ -244,7 +301,47 @@ export const tickerTableStyles = css`
     stroke: var(--_down);
   }
 
-  /* Two identical animations per direction: alternating between them restarts the flash. */
+  /* Fewer columns as the table gets narrower (its own width inside the border, at the default font
+     size): bid and ask go first, then volume, then the absolute change; below 440 px the cells and
+     the sparkline tighten, and below 300 px the sparkline and the company names go too. */
+  @container ticker-table (width < 740px) {
+    .bid,
+    .ask {
+      display: none;
+    }
+  }
+  @container ticker-table (width < 580px) {
+    .volume {
+      display: none;
+    }
+  }
+  @container ticker-table (width < 500px) {
+    .change {
+      display: none;
+    }
+  }
+  @container ticker-table (width < 440px) {
+    th,
+    td {
+      padding-inline: calc(var(--_pad-inline) * 0.6);
+    }
+    .trend,
+    svg {
+      width: calc(var(--_spark-width) * 0.45);
+    }
+    .name {
+      max-inline-size: 6em;
+    }
+  }
+  @container ticker-table (width < 300px) {
+    .trend,
+    .name {
+      display: none;
+    }
+  }
+
+  /* Two identical animations per direction: alternating between them restarts the flash. Both
+     directions flash the same neutral colour unless the page sets --ticker-flash-up/-down. */
   tr.flash-up-0 {
     animation: flash-up-0 var(--_flash-duration) ease-out;
   }

@@ -7,6 +7,8 @@ export interface TickerRow {
   symbol: string;
   /** The symbol's full name (the hover title), if known. */
   name: string | null;
+  /** The name shown under the symbol ('' until known). */
+  shownName: string;
   price: string;
   change: string;
   changePct: string;
@@ -97,14 +99,25 @@ export class TickerTableHarness {
     );
   }
 
+  /** The column headers a user sees (columns hidden at this width left out). */
+  visibleColumnHeaders(): Promise<string[]> {
+    return this.page.$eval(this.selector, (el) =>
+      [...el.shadowRoot!.querySelectorAll('thead th[scope="col"]')]
+        .filter((th) => th.getClientRects().length > 0)
+        .map((th) => th.textContent!.trim()),
+    );
+  }
+
   rows(): Promise<TickerRow[]> {
     return this.page.$eval(this.selector, (el) =>
       [...el.shadowRoot!.querySelectorAll('tbody tr[data-symbol]')].map((tr) => {
         const cell = (part: string) => tr.querySelector(`[part~="${part}"]`);
         const text = (part: string) => (cell(part)?.textContent ?? '').trim();
         return {
-          symbol: text('symbol'),
+          // The symbol cell holds the symbol and, on a second line, the company name.
+          symbol: (cell('symbol')?.querySelector('.code')?.textContent ?? '').trim(),
           name: cell('symbol')?.getAttribute('title') ?? null,
+          shownName: (cell('name')?.textContent ?? '').trim(),
           price: text('price'),
           change: text('change'),
           changePct: text('change-pct'),

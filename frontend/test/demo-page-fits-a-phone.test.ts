@@ -25,7 +25,6 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await table.waitForRows(12);
     // The health pills are filled in by the first /healthz answer.
     await page.waitForFunction(() => document.getElementById('health-bus')!.textContent !== '—');
-    await page.waitForFunction(() => !!document.querySelector('#live-table')!.shadowRoot!.querySelector('[part~="name"]:not(:empty)'));
 
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(scrollWidth <= PHONE.width, `the page is ${scrollWidth} px wide`);
@@ -53,6 +52,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     }
 
     assert.equal(await table.visibleColumnHeaders(), ['Symbol', 'Last', 'Change %', 'Trend']);
+    await page.waitForFunction(() => !!document.querySelector('#live-table')!.shadowRoot!.querySelector('[part~="name"]:not(:empty)'));
     const names = await page.$eval('#live-table', (el) =>
       [...el.shadowRoot!.querySelectorAll('[part~="name"]')].filter((n) => n.getClientRects().length > 0).length,
     );

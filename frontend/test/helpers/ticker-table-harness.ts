@@ -115,7 +115,7 @@ export class TickerTableHarness {
         const text = (part: string) => (cell(part)?.textContent ?? '').trim();
         return {
           // The symbol cell holds the symbol and, on a second line, the company name.
-          symbol: (cell('symbol')?.querySelector('.code')?.textContent ?? '').trim(),
+          symbol: ((cell('symbol')?.querySelector('.code') ?? cell('symbol'))?.textContent ?? '').trim(),
           name: cell('symbol')?.getAttribute('title') ?? null,
           shownName: (cell('name')?.textContent ?? '').trim(),
           price: text('price'),

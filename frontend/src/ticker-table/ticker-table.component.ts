@@ -87,29 +87,35 @@ interface RowView {
  * @csspart table - The `<table>`.
  * @csspart caption - The table's caption.
  * @csspart header-cell - A column header cell.
- * @csspart row - A quote row (also carries the part `up` or `down` after a move).
+ * @csspart row - A quote row (also carries the part `up` or `down`: the direction of the latest price move).
  * @csspart cell - Every body cell; each also has the part named after its column:
  *   `symbol`, `price`, `change`, `change-pct`, `bid`, `ask`, `volume`, `sparkline`.
+ *   The tick arrow is `::part(price)::before`.
+ * @csspart name - The company name under the symbol.
  * @csspart message - The row shown instead of quotes while connecting or after an error.
+ *
+ * Only `--ticker-bg` and `--ticker-fg` have light and dark defaults; the other colours' defaults
+ * are mixed from those two, so setting them themes the table in either system scheme.
  *
  * @cssproperty --ticker-bg - Background.
  * @cssproperty --ticker-fg - Text colour.
- * @cssproperty --ticker-muted - Secondary text (headers, status).
+ * @cssproperty --ticker-muted - Secondary text (headers, status, names, the tick arrow).
  * @cssproperty --ticker-border - Borders and row rules.
  * @cssproperty --ticker-header-bg - Column header background.
  * @cssproperty --ticker-row-hover - Row background under the pointer.
- * @cssproperty --ticker-up - Colour of rises.
- * @cssproperty --ticker-down - Colour of falls.
- * @cssproperty --ticker-flash-up - Row flash after a rise.
- * @cssproperty --ticker-flash-down - Row flash after a fall.
- * @cssproperty --ticker-accent - Accent (the replaying indicator).
+ * @cssproperty --ticker-up - Above the previous close (change columns, sparkline).
+ * @cssproperty --ticker-down - Below the previous close (change columns, sparkline).
+ * @cssproperty --ticker-flash - Row flash after a tick, whichever way it went.
+ * @cssproperty --ticker-flash-up - Row flash after a rise (default: `--ticker-flash`).
+ * @cssproperty --ticker-flash-down - Row flash after a fall (default: `--ticker-flash`).
+ * @cssproperty --ticker-accent - Accent (the replaying indicator, the focus ring).
  * @cssproperty --ticker-font - Font family.
  * @cssproperty --ticker-mono-font - Font family of symbols and ids.
  * @cssproperty --ticker-font-size - Base font size (density).
  * @cssproperty --ticker-cell-padding-block - Vertical cell padding (density).
  * @cssproperty --ticker-cell-padding-inline - Horizontal cell padding (density).
  * @cssproperty --ticker-radius - Corner radius.
- * @cssproperty --ticker-flash-duration - Length of the row flash.
+ * @cssproperty --ticker-flash-duration - Length of the row flash (250ms).
  * @cssproperty --ticker-sparkline-width - Width of the sparkline.
  * @cssproperty --ticker-sparkline-height - Height of the sparkline.
  */

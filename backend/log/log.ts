@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { LoggedTick, TickDraft } from '../types.ts';
+import { lockLog, type LogLock } from './lock.ts';
 import { migrate } from './migrate.ts';
 import type { EventLog, LogOptions, LogStats } from './types.ts';
 
@@ -45,8 +46,9 @@ export class LogGapError extends Error {
  * Opens (creating it and its parent directories if needed) the SQLite event log at
  * `options.path`, applies pending migrations, prunes it down to `options.retention` events and
  * returns the synchronous `EventLog` over it. `':memory:'` gives a log that lives as long as the
- * object. One process should own a log file; every method is synchronous and cheap enough to call
- * from a request handler.
+ * object. A file is locked (`FILE.lock`, see lock.ts) until `close()`: opening a log that another
+ * live process, or this one, has open throws LogLockedError before anything is read or written.
+ * Every method is synchronous and cheap enough to call from a request handler.
  *
  *     const log = openLog({ path: 'db/ticktape.db', retention: 1_000_000 });
  *     const [tick] = log.append([draft], 'rng-state');
@@ -60,8 +62,11 @@ export function openLog(options: LogOptions): EventLog {
   if (!Number.isSafeInteger(pruneBatch) || pruneBatch < 1) throw new RangeError(`pruneBatch must be an integer >= 1, got ${pruneBatch}`);
 
   if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  // Before opening: opening alone may write (WAL recovery, migrations, pruning to retention).
+  const lock = inMemory ? null : lockLog(file);
+  let db: Database.Database | undefined;
   try {
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     if (!inMemory) db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL syncs only at checkpoints: a commit is in the WAL (the OS page cache)
     // when it returns, so it survives the process crashing or being killed with SIGKILL, which is
@@ -69,9 +74,10 @@ export function openLog(options: LogOptions): EventLog {
     // even then the log rolls back to an earlier, still gap-free state.
     db.pragma('synchronous = NORMAL');
     migrate(db);
-    return new SqliteEventLog(db, file, retention, pruneBatch);
+    return new SqliteEventLog(db, file, retention, pruneBatch, lock);
   } catch (error) {
-    db.close();
+    db?.close();
+    lock?.release();
     throw error;
   }
 }
@@ -101,6 +107,7 @@ class SqliteEventLog implements EventLog {
     readonly path: string,
     private readonly retention: number,
     private readonly pruneBatch: number,
+    private readonly lock: LogLock | null,
   ) {
     this.insertTick = db.prepare('INSERT INTO ticks (id, symbol, ts, json) VALUES (?, ?, ?, ?)');
     this.saveCheckpoint = db.prepare(
@@ -244,7 +251,11 @@ class SqliteEventLog implements EventLog {
       // Folds the WAL back into the main file so the database is one self-contained file at rest.
       if (!this.failed && this.path !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
-      this.db.close();
+      try {
+        this.db.close();
+      } finally {
+        this.lock?.release();
+      }
     }
   }
 

@@ -61,6 +61,7 @@ export function createMetrics(sources: MetricsSources): Registry {
   gauge('ticktape_log_last_id', 'Newest event id.', () => safe(() => log.lastId()));
   gauge('ticktape_log_bytes', 'Size of the SQLite database and WAL files.', () => safe(() => log.stats().bytes));
   gauge('ticktape_log_healthy', '1 while the log answers, 0 after a storage error.', () => (log.healthy() ? 1 : 0));
+  mirrored('ticktape_log_append_errors_total', 'Appends to the log that failed and were rolled back (a failing node is degraded in /healthz).', () => log.appendErrors().total);
   return registry;
 }
 

@@ -47,17 +47,21 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
     ctx.body = `{"ticks":[${ticks.map((t) => t.json).join(',')}],"next":${next}}`;
   });
 
+  // `unavailable`: the log cannot be used at all. `degraded`: it still answers reads (history,
+  // replay, quotes) but its newest append failed, so this node's feed has stopped moving; a load
+  // balancer should send clients elsewhere until an append succeeds again.
   router.get('/healthz', (ctx) => {
-    const ok = log.healthy();
+    const readable = log.healthy();
+    const status = !readable ? 'unavailable' : log.appendErrors().failing ? 'degraded' : 'ok';
     const bus = deps.bus;
-    ctx.status = ok ? 200 : 503;
+    ctx.status = status === 'ok' ? 200 : 503;
     ctx.body = {
-      status: ok ? 'ok' : 'unavailable',
+      status,
       role: deps.role,
       bus: bus.kind,
       redis: bus.state(),
-      lastEventId: ok ? log.lastId() : null,
-      oldestEventId: ok ? log.oldestId() : null,
+      lastEventId: readable ? log.lastId() : null,
+      oldestEventId: readable ? log.oldestId() : null,
       clients: deps.clients(),
       generating: deps.generating(),
     };

@@ -90,6 +90,9 @@ class SqliteEventLog implements EventLog {
   private readonly newest = new Map<string, LoggedTick>();
   private failed = false;
   private closed = false;
+  /** Appends whose transaction failed, and whether the newest one did (see `appendErrors`). */
+  private failedAppends = 0;
+  private appendFailing = false;
 
   private readonly insertTick: Database.Statement<[number, string, number, string]>;
   private readonly saveCheckpoint: Database.Statement<[string]>;
@@ -244,6 +247,10 @@ class SqliteEventLog implements EventLog {
     return !this.failed && !this.closed;
   }
 
+  appendErrors(): { total: number; failing: boolean } {
+    return { total: this.failedAppends, failing: this.appendFailing };
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -315,7 +322,15 @@ class SqliteEventLog implements EventLog {
   }
 
   private commit(rows: LoggedTick[], timestamps: number[], checkpoint: string | undefined): void {
-    const oldest = this.guard(() => this.writeBatch(rows, timestamps, checkpoint));
+    let oldest: number;
+    try {
+      oldest = this.guard(() => this.writeBatch(rows, timestamps, checkpoint));
+    } catch (error) {
+      this.failedAppends++;
+      this.appendFailing = true;
+      throw error;
+    }
+    this.appendFailing = false;
     if (checkpoint !== undefined) this.storedCheckpoint = checkpoint;
     if (rows.length === 0) return;
     this.last = rows[rows.length - 1].id;

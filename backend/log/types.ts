@@ -61,5 +61,11 @@ export interface EventLog {
   stats(): LogStats;
   /** False once the database has failed (e.g. disk I/O error); /healthz answers 503. */
   healthy(): boolean;
+  /**
+   * Appends (`append`, `appendReplicated`) whose write failed and rolled back since the log was
+   * opened, and whether the newest one did: a log that is readable but cannot take new ticks
+   * (disk full, a constraint another writer broke). Drafts refused before the write do not count.
+   */
+  appendErrors(): { total: number; failing: boolean };
   close(): void;
 }

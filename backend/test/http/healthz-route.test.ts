@@ -1,6 +1,7 @@
 // GET /healthz: exactly the contract's fields with their types; clients counts open /stream
 // connections; generating follows admin pause/resume; oldestEventId follows retention; 503 once
-// the log is unusable (closed underneath the server, or a corrupt page met by a read).
+// the log is unusable (closed underneath the server, or a corrupt page met by a read); 503
+// "degraded" while appends keep failing, counted in /metrics.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,7 +11,7 @@ import { builtinSymbol } from '../../simulator/universe.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { connectSse } from '../helpers/sse-client.ts';
 import { getJson, postJson, waitForLastId, waitUntil } from '../helpers/http.ts';
-import { assertError } from './fixtures.ts';
+import { assertError, parseMetrics } from './fixtures.ts';
 import { buildLog } from '../helpers/log.ts';
 
 const TOKEN = 's3cret';
@@ -129,6 +130,43 @@ test('a corrupt page met by /api/ticks is a 503 JSON error, and /healthz turns 5
   } finally {
     await victim.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('503 with status "degraded" while appends keep failing, counted in /metrics; "ok" once one succeeds', async () => {
+  const victim = await startTestServer({ interval: 10, symbols: 'AAPL,MSFT', seed: 1 });
+  const appendErrors = async () => parseMetrics(await (await fetch(`${victim.url}/metrics`)).text()).get('ticktape_log_append_errors_total');
+  const side = new Database(victim.db);
+  try {
+    await waitForLastId(victim.url, 4);
+    assert.is(await appendErrors(), 0);
+    // Another writer takes the id this log assigns next, so every batch fails on the UNIQUE
+    // constraint: what a second process on the same file used to cause. Reading lastId and
+    // inserting in one synchronous step leaves no room for a batch in between.
+    const taken = victim.log.lastId() + 1;
+    side.prepare('INSERT INTO ticks (id, symbol, ts, json) VALUES (?, ?, ?, ?)').run(taken, 'AAPL', 0, '{}');
+    const degraded = await waitUntil(async () => {
+      const res = await health(victim);
+      return res.status === 503 && res;
+    }, '/healthz to turn 503');
+    assert.equal(Object.keys(degraded.body).sort(), [...FIELDS].sort());
+    assert.is(degraded.body.status, 'degraded');
+    assert.is(degraded.body.lastEventId, taken - 1, 'the log is still readable: its ids are reported');
+    await waitUntil(async () => ((await appendErrors()) ?? 0) >= 2, 'the metric to count the failures');
+    // The history is still served.
+    assert.is((await getJson(`${victim.url}/api/ticks?after=0&limit=2`)).status, 200);
+
+    side.prepare('DELETE FROM ticks WHERE id = ?').run(taken);
+    const recovered = await waitUntil(async () => {
+      const res = await health(victim);
+      return res.status === 200 && res;
+    }, '/healthz to recover');
+    assert.is(recovered.body.status, 'ok');
+    assert.ok(recovered.body.lastEventId >= taken);
+    assert.ok(((await appendErrors()) ?? 0) >= 2, 'the count stays');
+  } finally {
+    side.close();
+    await victim.close();
   }
 });
 

@@ -1,5 +1,6 @@
 // A full disk fails the batch (nothing committed, no id used) but does not condemn the log: once
-// there is space again, appends continue at the next id and the log reports itself healthy.
+// there is space again, appends continue at the next id and the log reports itself healthy. While
+// appends fail, appendErrors() says so (what /healthz's "degraded" and /metrics are built on).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Database from 'better-sqlite3';
@@ -33,11 +34,19 @@ test('SQLITE_FULL fails the append, leaves no gap, and the log recovers when spa
   assert.is(full!.code, 'SQLITE_FULL');
   const lastBefore = log.lastId();
   assert.ok(log.healthy(), 'a full disk is not a broken log');
+  assert.equal(log.appendErrors(), { total: 1, failing: true });
+  const tooBig = drafts(Array.from({ length: 500 }, (_, i) => `S${i}`), 98);
+  assert.throws(() => log.append(tooBig), /full/);
+  assert.equal(log.appendErrors(), { total: 2, failing: true });
+  // A draft refused before the write says nothing about the storage.
+  assert.throws(() => log.append([{ ...drafts(['AAPL'])[0], price: Number.NaN }]), /finite/);
+  assert.equal(log.appendErrors(), { total: 2, failing: true });
 
   db.pragma('max_page_count = 1073741823');
   const next = log.append(drafts(['AAPL'], 99));
   assert.is(next[0].id, lastBefore + 1, 'ids continue without a gap');
   assert.ok(log.healthy());
+  assert.equal(log.appendErrors(), { total: 2, failing: false }, 'no longer failing; the count stays');
   log.close();
 });
 

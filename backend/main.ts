@@ -75,8 +75,8 @@ async function main(): Promise<void> {
   if (stopping) return shutdown(server);
   logger('start', {
     role: config.role,
-    seed: config.seed,
-    seedSource: config.seedSource,
+    seed: server.seed,
+    seedSource: server.seedSource,
     symbols: config.universe.length,
     interval: config.interval,
     speed: config.speed,

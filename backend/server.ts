@@ -11,6 +11,7 @@ import { createFeedHead, type FeedHead } from './cluster/feed-head.ts';
 import { createLease, type Lease } from './cluster/lease.ts';
 import { fixedUniverse, shareUniverse, type SharedUniverse } from './cluster/universe.ts';
 import {
+  checkpointSeed,
   createFollower,
   createGenerator,
   leaderMayGenerate,
@@ -50,9 +51,15 @@ export interface ServerOptions {
   leaseTtlMs?: number;
 }
 
+/** Where the seed a node runs with came from: `log` when it continues a log's stored path. */
+export type SeedSource = Config['seedSource'] | 'log';
+
 export interface TicktapeServer {
   readonly url: string;
   readonly port: number;
+  /** The seed of the path this node generates (on a log with history, the log's own). */
+  readonly seed: number;
+  readonly seedSource: SeedSource;
   readonly log: EventLog;
   readonly bus: Bus;
   /** Stop generating, end streams, close HTTP, the bus and the log. Idempotent. */
@@ -65,6 +72,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   const now = options.now ?? Date.now;
 
   const log = openLog({ path: config.db, retention: config.retention });
+  const seed = config.role === 'edge' ? { seed: config.seed, seedSource: config.seedSource } : continuedSeed(config, log, logger);
   // Only a `--role simulator` node competes for the lease; its bus writes only while holding it.
   const lease =
     config.role === 'simulator' && config.redis && !options.bus
@@ -95,7 +103,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   let leadership: Leadership | null = null;
   let feedHead: FeedHead | null = null;
 
-  const generatorDeps = { config, log, bus, logger, now, committed };
+  const generatorDeps = { config: { ...config, seed: seed.seed }, log, bus, logger, now, committed };
   if (config.role === 'all' || (config.role === 'simulator' && !lease)) {
     // A simulator on an injected in-process bus (tests) has no lease to compete for: it is alone.
     generator = createGenerator(generatorDeps);
@@ -181,6 +189,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   return {
     url: `http://${host}:${port}`,
     port,
+    ...seed,
     log,
     bus,
     close() {
@@ -208,6 +217,33 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       return closing;
     },
   };
+}
+
+/**
+ * The seed of the path this node continues: on an empty log the configured one; on a log with
+ * history the one stored with its checkpoint, since generation continues that path rather than
+ * starting over. A seed given explicitly that cannot apply for that reason gets one warning.
+ */
+function continuedSeed(config: Config, log: EventLog, logger: Logger): { seed: number; seedSource: SeedSource } {
+  if (log.lastId() === 0) return { seed: config.seed, seedSource: config.seedSource };
+  const stored = checkpointSeed(log);
+  if (config.seedSource === 'option' && stored !== config.seed) {
+    const held = stored === undefined ? 'the path it holds' : `the path of seed ${stored}`;
+    logger(
+      'seed.ignored',
+      {
+        seed: config.seed,
+        logSeed: stored,
+        db: config.db,
+        lastEventId: log.lastId(),
+        message:
+          `seed ${config.seed} cannot apply: ${config.db} already holds ticks up to id ${log.lastId()} and continues ${held}; ` +
+          `use a new --db to generate seed ${config.seed}'s ticks from id 1`,
+      },
+      'warn',
+    );
+  }
+  return stored === undefined ? { seed: config.seed, seedSource: config.seedSource } : { seed: stored, seedSource: 'log' };
 }
 
 /**

@@ -75,7 +75,7 @@ export function createGenerator(deps: GeneratorDeps): Generator {
       const state = simulator.checkpoint();
       let batch: LoggedTick[];
       try {
-        batch = log.append(drafts, tagCheckpoint(log.lastId() + drafts.length, state));
+        batch = log.append(drafts, tagCheckpoint(log.lastId() + drafts.length, state, config.seed));
       } catch (err) {
         // Nothing was committed: rewind so the path stays the one the log will hold.
         simulator.restore(lastState);
@@ -131,10 +131,24 @@ export function createGenerator(deps: GeneratorDeps): Generator {
 interface TaggedCheckpoint {
   lastId: number;
   simulator: string;
+  /** The seed the path was started from, so a restart can say which one it continues. */
+  seed?: number;
 }
 
-function tagCheckpoint(lastId: number, simulator: string): string {
-  return JSON.stringify({ lastId, simulator } satisfies TaggedCheckpoint);
+function tagCheckpoint(lastId: number, simulator: string, seed: number): string {
+  return JSON.stringify({ lastId, simulator, seed } satisfies TaggedCheckpoint);
+}
+
+/**
+ * The seed stored with the checkpoint a generator resumes from (the one written with the log's
+ * newest batch, see resumeFromLog); undefined for an empty log, a checkpoint from an older
+ * ticktape, or a log grown by replication since.
+ */
+export function checkpointSeed(log: EventLog): number | undefined {
+  const saved = log.checkpoint();
+  const parsed = saved === undefined || saved === '' ? null : parseTagged(saved);
+  if (parsed === null || parsed.lastId !== log.lastId() || log.lastId() === 0) return undefined;
+  return Number.isSafeInteger(parsed.seed) && parsed.seed! >= 0 ? parsed.seed : undefined;
 }
 
 /**

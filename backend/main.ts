@@ -89,7 +89,10 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  const reason = e.code === 'EADDRINUSE' ? `address in use (${e.message})` : e.message;
+  const reason =
+    e.code === 'EADDRINUSE'
+      ? `address in use (${e.message}); start with --port 0 to pick a free port, or choose another with --port N or PORT=N`
+      : e.message;
   process.stderr.write(`ticktape: cannot start: ${reason}\n`);
   process.exit(1);
 });

@@ -116,6 +116,22 @@ export async function startChildServer(args: string[], options: SpawnOptions = {
   }
 }
 
+/** Compiling main's imports on a loaded CI machine is slow; this bounds a hang, not the speed. */
+const EXIT_DEADLINE_MS = 30_000;
+
+/** Resolves with the process's exit; rejects, with its output, if it still runs after `timeoutMs`. */
+export async function exitOf(proc: TicktapeProcess, timeoutMs = EXIT_DEADLINE_MS): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms:\n${proc.stdout}\n${proc.stderr}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([proc.exited, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * For test.after: SIGTERM, then SIGKILL if it is still running after `graceMs`. Never throws, so
  * one stuck child cannot keep the others from being stopped.

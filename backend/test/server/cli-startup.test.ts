@@ -1,6 +1,7 @@
 // Starting the real entry point: `--port 0` prints the URL it chose and that URL serves; the
 // database's directories are created; `:memory:` works; every option can come from the
-// environment, and flags win over it; a port in use is one clear stderr line and a non-zero exit.
+// environment, and flags win over it; a port in use is one clear stderr line, suggesting --port 0
+// or PORT=, and a non-zero exit.
 // (Bad options and --help are covered by backend/test/cli/bad-options.test.ts.)
 import fs from 'node:fs';
 import net from 'node:net';
@@ -9,12 +10,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ensureFrontendBuilt } from '../../../frontend/build.ts';
 import { getJson, postJson, waitForLastId, waitUntil } from '../helpers/http.ts';
-import { ROOT, logLine, spawnTicktape, startChildServer, stopChild, type ChildServer, type Exit, type TicktapeProcess } from '../helpers/process.ts';
+import { ROOT, exitOf, logLine, spawnTicktape, startChildServer, stopChild, type ChildServer, type TicktapeProcess } from '../helpers/process.ts';
 import { tempDir } from '../helpers/server.ts';
 import { connectSse, type SseConnection } from '../helpers/sse-client.ts';
 
-/** Compiling main's imports on a loaded CI machine is slow; this bounds a hang, not the speed. */
-const EXIT_DEADLINE_MS = 30_000;
 
 const dir = tempDir('ticktape-cli-start-');
 const processes: TicktapeProcess[] = [];
@@ -38,17 +37,6 @@ async function start(args: string[], env: Record<string, string> = {}): Promise<
   return child;
 }
 
-async function exitOf(proc: TicktapeProcess): Promise<Exit> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running after ${EXIT_DEADLINE_MS} ms:\n${proc.stdout}\n${proc.stderr}`)), EXIT_DEADLINE_MS);
-  });
-  try {
-    return await Promise.race([proc.exited, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A port that is certainly taken: we hold it. */
 async function occupiedPort(): Promise<number> {
@@ -169,7 +157,7 @@ test('flags win over environment variables', async () => {
   assert.is((await postJson(`${child.url}/api/admin/pause`, {}, { Authorization: 'Bearer flag-token' })).status, 200);
 });
 
-test('a port already in use: one clear stderr line, no stack trace, a non-zero exit', async () => {
+test('a port already in use: one clear stderr line with a way out, no stack trace, a non-zero exit', async () => {
   const port = await occupiedPort();
   const proc = spawnTicktape(['--port', String(port), '--host', '127.0.0.1', '--db', path.join(dir, 'in-use.db')]);
   processes.push(proc);
@@ -180,6 +168,8 @@ test('a port already in use: one clear stderr line, no stack trace, a non-zero e
   assert.match(lines[0], /^ticktape: /);
   assert.match(lines[0], /in use/);
   assert.ok(lines[0].includes(String(port)), `the line names the port: ${lines[0]}`);
+  // and says what to do about it
+  assert.ok(lines[0].includes('--port 0') && lines[0].includes('PORT='), `the line suggests --port 0 or PORT=: ${lines[0]}`);
   assert.not.match(proc.stdout, /listening on/);
   // And the port is still ours: the failed start did not disturb the listener.
   await waitUntil(() => blocker!.listening, 'the blocker still listening', 1000);

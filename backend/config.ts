@@ -170,7 +170,9 @@ export const OPTIONS = {
   }),
   db: option({
     flag: '--db', env: 'TICKTAPE_DB', arg: 'FILE', defaultText: '`db/ticktape.db`',
-    meaning: 'SQLite file of the event log (`:memory:` allowed); missing directories are created',
+    meaning:
+      'SQLite file of the event log (`:memory:` allowed); missing directories are created. One server per file: ' +
+      'a second one on the same file exits with status 1',
     parse: text, fallback: 'db/ticktape.db',
   }),
   redis: option<string | null>({
@@ -204,7 +206,9 @@ export const OPTIONS = {
   }),
   seed: option<number | null>({
     flag: '--seed', env: 'TICKTAPE_SEED', arg: 'N', defaultText: 'random, printed at start',
-    meaning: 'non-negative integer; the same seed, universe and model step (interval × speed) on an empty log give the same ticks',
+    meaning:
+      'non-negative integer; the same seed, universe and model step (interval × speed) on an empty log give the same ticks. ' +
+      'A log that already has ticks continues its own path and seed (printed at start)',
     parse: integer(), fallback: null,
   }),
   retention: option({
@@ -434,7 +438,9 @@ function wrap(words: string, width: number): string[] {
 
 export function helpText(): string {
   const lines = [
-    'Usage: ticktape [options]        (from a checkout: npm start -- [options])',
+    // There is no `ticktape` executable: name the commands that work, from the repository's root.
+    'Usage: npm start -- [options]',
+    '   or: node --import tsx backend/main.ts [options]',
     '',
     'A stock-ticker feed simulator: a gap-free tick log in SQLite, served over SSE and JSON.',
     '',

@@ -97,6 +97,22 @@ test('--help prints the help on stdout and exits 0', () => {
   assert.not.ok(existsSync(dbDir));
 });
 
+test('--help names the command that works, and `npm start -- --help` is that command', () => {
+  const usage = helpText().split('\n')[0];
+  assert.match(usage, /^Usage: npm start -- \[options\]/);
+  assert.not.match(helpText(), /Usage: ticktape\b/);
+  const npm = spawnSync('npm', ['start', '--silent', '--', '--help'], {
+    cwd: ROOT,
+    env: cleanEnv({}),
+    encoding: 'utf8',
+    timeout: DEADLINE_MS,
+    killSignal: 'SIGKILL',
+  });
+  assert.is(npm.error, undefined, npm.error?.message);
+  assert.is(npm.status, 0, npm.stderr);
+  assert.is(npm.stdout, helpText());
+});
+
 test('-h beside a bad option and a bad environment value still prints the help', () => {
   const { status, stdout } = runMain(['--port', 'abc', '-h'], { TICKTAPE_SPEED: 'x' });
   assert.is(status, 0);

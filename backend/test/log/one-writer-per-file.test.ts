@@ -13,6 +13,8 @@ import { openLog } from '../../log/log.ts';
 import { drafts, spanOnDisk, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/append-until-killed.ts', import.meta.url));
+const OPEN_AND_HOLD = fileURLToPath(new URL('./fixtures/open-and-hold.ts', import.meta.url));
+const RACERS = 4;
 
 let tmp: TempDir;
 const children = new Set<ChildProcess>();
@@ -116,6 +118,45 @@ test('a lock left by a process killed with -9 is taken over, and released on clo
     [],
     'no stale or candidate lock files left behind',
   );
+});
+
+test('processes racing for one stale lock: exactly one gets it, the others name that one', async () => {
+  const file = tmp.file();
+  const dead = await appendingChild(file);
+  await killed(dead);
+
+  const racers = Array.from({ length: RACERS }, () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', OPEN_AND_HOLD, file], { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const line = (pattern: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(stdout);
+          if (match) resolve(match[0]);
+        };
+        child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+          check();
+        });
+        child.once('exit', (code) => reject(new Error(`racer exited (${code}): ${stderr}`)));
+        check();
+      });
+    return { child, ready: line(/^ready$/m), result: line(/^(held|locked \d+)$/m) };
+  });
+  // All loaded first, then all let go at once, so they meet at the lock rather than at start-up.
+  await Promise.all(racers.map((r) => r.ready));
+  for (const r of racers) r.child.stdin!.write('go\n');
+  const results = await Promise.all(racers.map((r) => r.result));
+
+  const winners = racers.filter((_, i) => results[i] === 'held');
+  assert.is(winners.length, 1, `results: ${results.join(', ')}`);
+  const winner = winners[0].child.pid!;
+  for (const result of results.filter((r) => r !== 'held')) assert.is(result, `locked ${winner}`);
+  assert.is(fs.readFileSync(`${file}.lock`, 'utf8').trim(), String(winner));
+  await Promise.all(racers.map((r) => killed(r.child)));
 });
 
 test('a lock naming this process that it does not hold (a restarted container\'s PID 1) is stale', () => {

@@ -45,3 +45,8 @@ export interface BusSource {
   readAfter(afterId: number, limit: number): LoggedTick[];
   lastId(): number;
 }
+
+/** A thrown value as an Error, for handlers and loops that report what they caught. */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -7,7 +7,7 @@
 // everything after its own position, so order and the absence of duplicates do not depend on how
 // publishes and follows interleave.
 import type { LoggedTick } from '../types.ts';
-import type { Bus, BusStats } from './bus.ts';
+import { toError, type Bus, type BusStats } from './bus.ts';
 import { FeedGapError } from './feed-gap-error.ts';
 
 export interface MemoryBusOptions {
@@ -74,10 +74,6 @@ function isContiguous(batch: LoggedTick[]): boolean {
     if (batch[i].id !== batch[i - 1].id + 1) return false;
   }
   return true;
-}
-
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }
 
 export function createMemoryBus(opts: MemoryBusOptions = {}): Bus {

@@ -12,7 +12,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
-import { sideConnection } from './connection.ts';
+import { sideConnection } from '../bus/redis/connection.ts';
 
 export const DEFAULT_LEASE_KEY = 'ticktape:leader';
 export const DEFAULT_LEASE_TTL_MS = 5_000;

@@ -3,7 +3,7 @@
 // being given the generator's --symbols/--config.
 import { ConfigError, parseUniverse } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { sideConnection } from './connection.ts';
+import { sideConnection } from '../bus/redis/connection.ts';
 import type { SymbolSpec, UniverseView } from '../types.ts';
 
 export const DEFAULT_UNIVERSE_KEY = 'ticktape:universe';

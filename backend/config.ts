@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 
+import { redactUrl } from './bus/redis/connection.ts';
 import { BUILTIN_UNIVERSE, customSymbol, findSymbol } from './simulator/universe.ts';
 import type { SymbolSpec } from './types.ts';
 
@@ -100,14 +101,10 @@ function redisUrl(raw: string, label: string): string {
     // reported below with the same message as a wrong scheme
   }
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    // Error messages end up in logs; a mistyped URL may still carry a real password.
     fail(label, `expected a redis:// or rediss:// URL, got ${quote(redactUrl(raw))}`);
   }
   return raw;
-}
-
-// Error messages end up in logs; a mistyped URL may still carry a real password.
-function redactUrl(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
 }
 
 function role(raw: string, label: string): Role {

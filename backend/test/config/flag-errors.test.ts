@@ -50,6 +50,10 @@ test('a bad Redis URL is echoed without its password', () => {
   const error = errorOf(['--redis', 'https://user:hunter2@cache:6379']);
   assert.not.match(error.message, 'hunter2');
   assert.match(error.message, 'user:***@cache');
+  // The userinfo runs to the last '@': no part of a password holding one may show.
+  const atInPassword = errorOf(['--redis', 'https://user:hun@ter2@cache:6379']);
+  assert.not.match(atInPassword.message, 'ter2');
+  assert.match(atInPassword.message, 'user:***@cache:6379');
 });
 
 test('empty strings where text is wanted', () => {

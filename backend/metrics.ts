@@ -4,7 +4,7 @@
 // per batch (write latency) and per HTTP request, never per client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Bus } from './bus/bus.ts';
-import type { EventLog } from './log/types.ts';
+import type { EventLog } from './log/event-log.ts';
 import type { Hub } from './stream/hub.ts';
 import type { LoggedTick } from './types.ts';
 

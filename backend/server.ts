@@ -9,7 +9,7 @@ import { createMemoryBus } from './bus/memory.ts';
 import { createRedisBus, type RedisBusOptions } from './bus/redis.ts';
 import { createFeedHead, type FeedHead } from './cluster/feed-head.ts';
 import { createLease, type Lease } from './cluster/lease.ts';
-import { fixedUniverse, shareUniverse, type SharedUniverse } from './cluster/universe.ts';
+import { fixedUniverse, shareUniverse, type SharedUniverse } from './cluster/shared-universe.ts';
 import {
   checkpointSeed,
   createFollower,
@@ -23,7 +23,7 @@ import {
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { openLog } from './log/log.ts';
-import type { EventLog } from './log/types.ts';
+import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createMetrics, writeLatencyMetric } from './metrics.ts';
 import { createHub } from './stream/hub.ts';

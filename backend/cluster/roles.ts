@@ -17,7 +17,7 @@ import { FeedGapError } from '../bus/feed-gap-error.ts';
 import type { Config } from '../config.ts';
 import type { GeneratorControl } from '../http/admin.ts';
 import { errors } from '../http/errors.ts';
-import type { EventLog } from '../log/types.ts';
+import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 import { createScheduler } from '../simulator/scheduler.ts';
 import { createSimulator } from '../simulator/simulator.ts';

@@ -2,7 +2,7 @@
 // responses splice it in rather than parse and re-serialise every tick.
 import Router from '@koa/router';
 import type { Bus } from '../bus/bus.ts';
-import type { EventLog } from '../log/types.ts';
+import type { EventLog } from '../log/event-log.ts';
 import { QUOTES_MAX_HISTORY, type UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
 import { parseCount, parseSymbolFilter, single } from './params.ts';

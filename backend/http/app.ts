@@ -3,7 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.ts';
-import type { EventLog } from '../log/types.ts';
+import type { EventLog } from '../log/event-log.ts';
 import type { Hub } from '../stream/hub.ts';
 import type { UniverseView } from '../types.ts';
 import type { Logger } from '../logger.ts';

@@ -1,10 +1,10 @@
 // GET /stream: validate everything before the first byte (a bad request is a plain 400 JSON,
-// nothing streamed), then hand the raw response to an SSE session.
+// nothing streamed), then hand the raw response to its SSE subscription (stream/subscription.ts).
 import type Koa from 'koa';
-import type { EventLog } from '../log/types.ts';
+import type { EventLog } from '../log/event-log.ts';
 import type { Hub, StreamClient } from '../stream/hub.ts';
 import type { UniverseView } from '../types.ts';
-import { runSession } from '../stream/session.ts';
+import { runSubscription } from '../stream/subscription.ts';
 import { parseEventId } from '../stream/sse.ts';
 import { errors } from './errors.ts';
 import { parseSymbolFilter, single } from './params.ts';
@@ -56,7 +56,7 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
     res.on('close', gone);
     res.on('error', gone);
     try {
-      await runSession(client, resumeFrom, { log: deps.log, hub: deps.hub, replayPage: deps.replayPage });
+      await runSubscription(client, resumeFrom, { log: deps.log, hub: deps.hub, replayPage: deps.replayPage });
     } catch (err) {
       // Too late for an error status: drop the connection so the client reconnects and resumes.
       gone();

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { LoggedTick, TickDraft } from '../types.ts';
 import { lockLog, type LogLock } from './lock.ts';
 import { migrate } from './migrate.ts';
-import type { EventLog, LogOptions, LogStats } from './types.ts';
+import type { EventLog, LogOptions, LogStats } from './event-log.ts';
 
 const DEFAULT_PRUNE_BATCH = 1000;
 const BUSY_TIMEOUT_MS = 5000;

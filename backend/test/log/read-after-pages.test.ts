@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLog } from '../../log/log.ts';
-import type { EventLog } from '../../log/types.ts';
+import type { EventLog } from '../../log/event-log.ts';
 import type { LoggedTick } from '../../types.ts';
 import { drafts, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
 

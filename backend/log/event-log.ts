@@ -1,3 +1,5 @@
+// The event log as the rest of the server sees it: the `EventLog` interface with its contract, its
+// options and its stats. log.ts implements it on SQLite; everyone else imports only this.
 import type { LoggedTick, TickDraft } from '../types.ts';
 
 export interface LogOptions {

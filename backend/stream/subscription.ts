@@ -1,17 +1,18 @@
-// One SSE connection from its first byte to going live: the resume decision of the contract
-// (snapshot, replay, or reset + snapshot) and the replay itself, paged from the log with
-// back-pressure. The hand-over to live is gap- and duplicate-free because the log is synchronous:
-// the read that finds the head and `hub.goLive` run in one JavaScript task, and every batch is
-// committed and broadcast in one task too, so no batch can fall between them.
+// One SSE subscription (a connection to /stream with its symbol filter) from its first byte to
+// going live: the resume decision of the contract (snapshot, replay, or reset + snapshot) and the
+// replay itself, paged from the log with back-pressure. The hand-over to live is gap- and
+// duplicate-free because the log is synchronous: the read that finds the head and `hub.goLive` run
+// in one JavaScript task, and every batch is committed and broadcast in one task too, so no batch
+// can fall between them.
 import type { ServerResponse } from 'node:http';
-import type { EventLog } from '../log/types.ts';
+import type { EventLog } from '../log/event-log.ts';
 import type { Hub, StreamClient } from './hub.ts';
 import { RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
 
 /** Rows per replay read: large enough to amortise the query, small enough to bound memory. */
 export const REPLAY_PAGE = 500;
 
-export interface SessionDeps {
+export interface SubscriptionDeps {
   log: EventLog;
   hub: Hub;
   /** Rows per replay read (tests make it small to exercise paging). */
@@ -34,10 +35,10 @@ export function decideResume(resumeFrom: number | undefined, oldestId: number, l
 }
 
 /**
- * Run the session on a response whose headers are already sent. Resolves when the client is live
+ * Run the subscription on a response whose headers are already sent. Resolves when the client is live
  * or gone; from then on the hub feeds it.
  */
-export async function runSession(client: StreamClient, resumeFrom: number | undefined, deps: SessionDeps): Promise<void> {
+export async function runSubscription(client: StreamClient, resumeFrom: number | undefined, deps: SubscriptionDeps): Promise<void> {
   const { log, hub } = deps;
   const page = deps.replayPage ?? REPLAY_PAGE;
   if (closed(client)) return;
@@ -78,7 +79,7 @@ export async function runSession(client: StreamClient, resumeFrom: number | unde
 }
 
 /** `reset` (when given a reason), then a snapshot and live, in one task: the snapshot's id is the head the live feed continues from. */
-function resetAndGoLive(client: StreamClient, reason: ResetReason | null, { log, hub }: SessionDeps): void {
+function resetAndGoLive(client: StreamClient, reason: ResetReason | null, { log, hub }: SubscriptionDeps): void {
   if (reason) client.res.write(resetFrame(reason, log.oldestId(), log.lastId()));
   client.res.write(snapshotFrame(log.lastId(), log.latest(client.filter)));
   hub.goLive(client);

@@ -9,7 +9,7 @@ function formatValue(value: unknown): string {
   return /[\s"=]/.test(text ?? '') ? JSON.stringify(text) : String(text);
 }
 
-export function formatLogLine(event: string, fields: Record<string, unknown> = {}, level: LogLevel = 'info'): string {
+function formatLogLine(event: string, fields: Record<string, unknown> = {}, level: LogLevel = 'info'): string {
   const parts = [`ts=${new Date().toISOString()}`, `level=${level}`, `event=${event}`];
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) parts.push(`${key}=${formatValue(value)}`);

@@ -15,7 +15,7 @@ import type { Logger } from '../logger.ts';
 import { sideConnection } from '../bus/redis/connection.ts';
 
 export const DEFAULT_LEASE_KEY = 'ticktape:leader';
-export const DEFAULT_LEASE_TTL_MS = 5_000;
+const DEFAULT_LEASE_TTL_MS = 5_000;
 /** Fraction of the TTL we trust after a successful renew (clock drift, the reply's own latency). */
 const SAFETY = 0.8;
 
@@ -64,7 +64,7 @@ export interface Lease {
   close(): Promise<void>;
 }
 
-export function defaultNodeId(): string {
+function defaultNodeId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 

@@ -6,10 +6,10 @@ import type { Logger } from '../logger.ts';
 import { sideConnection } from '../bus/redis/connection.ts';
 import type { SymbolSpec, UniverseView } from '../types.ts';
 
-export const DEFAULT_UNIVERSE_KEY = 'ticktape:universe';
+const DEFAULT_UNIVERSE_KEY = 'ticktape:universe';
 
 /** How often the announcement is repeated and an edge looks again (a generator may restart with another universe). */
-export const UNIVERSE_REFRESH_MS = 5_000;
+const UNIVERSE_REFRESH_MS = 5_000;
 
 export function fixedUniverse(specs: readonly SymbolSpec[]): UniverseView {
   const names = new Set(specs.map((s) => s.symbol));

@@ -23,7 +23,7 @@ export interface StreamRouteDeps {
   onError?: (err: unknown) => void;
 }
 
-export const SSE_HEADERS = {
+const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
   'Cache-Control': 'no-cache',
   'X-Accel-Buffering': 'no',

@@ -1,5 +1,5 @@
 // The event log as the rest of the server sees it: the `EventLog` interface with its contract, its
-// options and its stats. log.ts implements it on SQLite; everyone else imports only this.
+// options and its stats. log.ts implements it on SQLite (`openLog`).
 import type { LoggedTick, TickDraft } from '../types.ts';
 
 export interface LogOptions {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 
 /** The repository's migrations, found relative to this file so the working directory never matters. */
-export const MIGRATIONS_DIR = new URL('../../db/migrations/', import.meta.url);
+const MIGRATIONS_DIR = new URL('../../db/migrations/', import.meta.url);
 
 export interface Migration {
   version: number;

@@ -6,7 +6,7 @@ import type { LoggedTick } from '../types.ts';
 import { KEEPALIVE_LINE, tickFrames } from './sse.ts';
 
 /** Unsent output past which a client that stopped reading is cut off (it resumes from the log). */
-export const DEFAULT_MAX_CLIENT_BUFFER = 1024 * 1024;
+const DEFAULT_MAX_CLIENT_BUFFER = 1024 * 1024;
 
 export interface HubOptions {
   heartbeatMs: number;
@@ -56,7 +56,7 @@ export interface Hub {
   close(): void;
 }
 
-export function filterKey(filter: ReadonlySet<string> | null): string {
+function filterKey(filter: ReadonlySet<string> | null): string {
   return filter === null ? '*' : [...filter].sort().join(',');
 }
 

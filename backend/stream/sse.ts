@@ -14,7 +14,7 @@
 import type { LoggedTick } from '../types.ts';
 
 /** Reconnection delay we ask EventSource to use (the `retry` field, in ms). */
-export const RETRY_MS = 3000;
+const RETRY_MS = 3000;
 
 /** The spec's end of line: we emit LF only, which every conforming parser accepts. */
 const LF = '\n';
@@ -37,7 +37,7 @@ export const KEEPALIVE_LINE = `: keepalive${LF}`;
  * One event. `id` sets the stream's last event ID, which the browser sends back as the
  * `Last-Event-ID` header when it reconnects; null leaves it unchanged.
  */
-export function eventFrame(event: string, id: number | null, data: string): string {
+function eventFrame(event: string, id: number | null, data: string): string {
   const idLine = id === null ? '' : `id: ${id}${LF}`;
   return `${idLine}event: ${event}${LF}data: ${data}${LF}${LF}`;
 }
@@ -62,7 +62,7 @@ export function resetFrame(reason: ResetReason, oldestId: number, latestId: numb
 }
 
 /** The largest resume point we accept (the contract's 2^53). */
-export const MAX_EVENT_ID = 2 ** 53;
+const MAX_EVENT_ID = 2 ** 53;
 
 /**
  * A `Last-Event-ID` value or `lastEventId` parameter: undefined when absent, a number when it is

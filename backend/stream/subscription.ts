@@ -10,7 +10,7 @@ import type { Hub, StreamClient } from './hub.ts';
 import { RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
 
 /** Rows per replay read: large enough to amortise the query, small enough to bound memory. */
-export const REPLAY_PAGE = 500;
+const REPLAY_PAGE = 500;
 
 export interface SubscriptionDeps {
   log: EventLog;

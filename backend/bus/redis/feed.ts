@@ -12,7 +12,7 @@ export const DEFAULT_FEED_KEY = 'ticktape:ticks';
 export const FEED_PAGE = 1000;
 
 /** The tick id of an entry id (`1042-0` → 1042). */
-export function entryTickId(entryId: string): number {
+function entryTickId(entryId: string): number {
   return Number(entryId.slice(0, entryId.indexOf('-')));
 }
 

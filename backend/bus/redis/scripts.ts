@@ -61,7 +61,7 @@ local key = KEYS[1]`,
 const GET_LAST_LUA = LAST_ID_LUA + `\nreturn lastId(KEYS[1])\n`;
 
 /** What an append script answers: `ok`, `moved` or `fenced`, the stream's last id, and `same`. */
-export type AppendReply = [status: string, last: string, same: number];
+type AppendReply = [status: string, last: string, same: number];
 
 /** The scripts as commands of the connection they were defined on. */
 export interface PublisherScripts {

@@ -14,6 +14,8 @@ export interface MetricsSources {
   bus: Bus;
   generated: () => number;
   generating: () => boolean;
+  /** Observed as batches are broadcast, so made before the registry (see writeLatencyMetric). */
+  writeLatency: WriteLatency;
 }
 
 export function createMetrics(sources: MetricsSources): Registry {
@@ -62,6 +64,7 @@ export function createMetrics(sources: MetricsSources): Registry {
   gauge('ticktape_log_bytes', 'Size of the SQLite database and WAL files.', () => safe(() => log.stats().bytes));
   gauge('ticktape_log_healthy', '1 while the log answers, 0 after a storage error.', () => (log.healthy() ? 1 : 0));
   mirrored('ticktape_log_append_errors_total', 'Appends to the log that failed and were rolled back (a failing node is degraded in /healthz).', () => log.appendErrors().total);
+  registry.registerMetric(sources.writeLatency.histogram);
   return registry;
 }
 
@@ -81,24 +84,33 @@ function safe(read: () => number): number {
  */
 export const WRITE_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+export interface WriteLatency {
+  observe(batch: readonly LoggedTick[]): void;
+  /** Registered by createMetrics. */
+  readonly histogram: Histogram;
+}
+
 /**
  * `ticktape_tick_write_latency_seconds`: from a batch's `ts` (stamped on the generator as it
  * commits and publishes the batch) to the moment this node has written it to its live SSE clients.
- * Call once per batch that reached at least one client. A follower's batch may span several
+ * `observe` once per batch that reached at least one client. A follower's batch may span several
  * generator batches: its first (oldest) tick is measured. `now` is the clock `ts` came from; a
  * generator's clock ahead of this node's counts as 0, not negative.
  */
-export function writeLatencyMetric(registry: Registry, now: () => number): (batch: readonly LoggedTick[]) => void {
+export function writeLatencyMetric(now: () => number): WriteLatency {
   const histogram = new Histogram({
     name: 'ticktape_tick_write_latency_seconds',
     help: "Seconds from a tick's ts (commit and publish on the generator) to its batch's write to this node's SSE clients; one observation per batch.",
     buckets: WRITE_LATENCY_BUCKETS,
-    registers: [registry],
+    registers: [],
   });
-  return (batch) => {
-    if (batch.length === 0) return;
-    const { ts } = JSON.parse(batch[0].json) as { ts: number };
-    histogram.observe(Math.max(0, now() - ts) / 1000);
+  return {
+    histogram,
+    observe(batch) {
+      if (batch.length === 0) return;
+      const { ts } = JSON.parse(batch[0].json) as { ts: number };
+      histogram.observe(Math.max(0, now() - ts) / 1000);
+    },
   };
 }
 

@@ -1,45 +1,49 @@
-// Wires the modules into one ticktape process: log, bus, simulator + scheduler (when this node
-// generates), the SSE hub, metrics and the HTTP app. Nothing imports this but main.ts and tests,
-// and it holds no global state, so a test can run several servers side by side.
+// Wires the modules into one ticktape process. What a node does with its log and the bus depends
+// on its role, and each role has one start function below:
+//
+//   all        generates alone: every batch takes the pipeline's whole trip (pipeline/pipeline.ts).
+//   edge       follows the cluster feed into its own log and serves it; never generates.
+//   simulator  generates while it holds the leader lease, follows like an edge otherwise
+//              (cluster/leadership.ts); it does not serve /stream.
+//
+// Everything opened is pushed on one stack of closers, which both close() and a failed start run.
+// Nothing imports this but main.ts and tests, and it holds no global state, so a test can run
+// several servers side by side.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory.ts';
 import { createRedisBus, type RedisBusOptions } from './bus/redis.ts';
-import { createFeedHead, type FeedHead } from './cluster/feed-head.ts';
-import { createLease, type Lease } from './cluster/lease.ts';
-import { fixedUniverse, shareUniverse, type SharedUniverse } from './cluster/shared-universe.ts';
-import {
-  checkpointSeed,
-  createFollower,
-  createGenerator,
-  leaderMayGenerate,
-  startLeadership,
-  type Follower,
-  type Generator,
-  type Leadership,
-} from './cluster/roles.ts';
+import { createFeedHead } from './cluster/feed-head.ts';
+import { createFollower } from './cluster/follower.ts';
+import { leaderMayGenerate, startLeadership } from './cluster/leadership.ts';
+import { createLease } from './cluster/lease.ts';
+import { fixedUniverse, shareUniverse } from './cluster/shared-universe.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { openLog } from './log/log.ts';
 import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createMetrics, writeLatencyMetric } from './metrics.ts';
+import { continuedSeed, type SeedSource } from './pipeline/checkpoint.ts';
+import { broadcastTo, createPipeline } from './pipeline/pipeline.ts';
+import { createTickGenerator, type TickGenerator } from './pipeline/tick-generator.ts';
 import { createHub } from './stream/hub.ts';
-import type { LoggedTick } from './types.ts';
+import type { LoggedTick, UniverseView } from './types.ts';
+
+export type { SeedSource } from './pipeline/checkpoint.ts';
 
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../frontend/dist/', import.meta.url));
-
-/** How long an edge waits for its log to reach a resume point the cluster already has. */
-export const EDGE_CATCH_UP_MS = 5000;
-/** How long a leader that is shutting down waits for its last batches to reach the feed. */
-const HANDOVER_FLUSH_MS = 1000;
 
 export interface ServerOptions {
   config: Config;
   logger?: Logger;
-  /** A bus to use instead of the one the config names (tests share one in-process bus). */
+  /**
+   * A bus to use instead of the one the config names (tests share one in-process bus). It stands
+   * in for the whole cluster: the node then opens no Redis connection of its own (no lease, so a
+   * `--role simulator` node generates alone; no shared universe), and does not close the bus.
+   */
   bus?: Bus;
   /** Per-client unsent-output cap for SSE (default 1 MiB). */
   maxClientBufferBytes?: number;
@@ -50,9 +54,6 @@ export interface ServerOptions {
   /** `--role simulator`: the leader lease's TTL in ms (default 5000; tests make it short). */
   leaseTtlMs?: number;
 }
-
-/** Where the seed a node runs with came from: `log` when it continues a log's stored path. */
-export type SeedSource = Config['seedSource'] | 'log';
 
 export interface TicktapeServer {
   readonly url: string;
@@ -66,201 +67,202 @@ export interface TicktapeServer {
   close(): Promise<void>;
 }
 
+/** What every role is started with. */
+interface NodeContext {
+  /** With the seed of the path this node continues. */
+  config: Config;
+  options: ServerOptions;
+  /** The Redis this node talks to: null without one, or when `options.bus` stands in for it. */
+  redis: string | null;
+  log: EventLog;
+  logger: Logger;
+  now: () => number;
+  /** The pipeline's broadcast step: this node's SSE clients. */
+  broadcast: (batch: LoggedTick[]) => void;
+  /** Ends every SSE stream: a follower does before it starts its log over. */
+  endStreams: () => void;
+  closers: Closers;
+}
+
+/** What a started role hands the HTTP app and the metrics. */
+interface RoleNode {
+  bus: Bus;
+  universe: UniverseView;
+  /** Null on a node that never generates. */
+  generator: TickGenerator | null;
+  /** An edge's wait for a resume point the cluster has and its log not yet. */
+  catchUp?: (id: number) => Promise<void>;
+  /** Stop what feeds the log (generation, following); the first thing close() does. */
+  stop(): void;
+}
+
+const START_ROLE: Record<Config['role'], (node: NodeContext) => RoleNode> = { all: startAll, edge: startEdge, simulator: startSimulator };
+
 export async function startServer(options: ServerOptions): Promise<TicktapeServer> {
-  const { config } = options;
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
-
-  const log = openLog({ path: config.db, retention: config.retention });
-  const seed = config.role === 'edge' ? { seed: config.seed, seedSource: config.seedSource } : continuedSeed(config, log, logger);
-  // Only a `--role simulator` node competes for the lease; its bus writes only while holding it.
-  const lease =
-    config.role === 'simulator' && config.redis && !options.bus
-      ? createLease({ url: config.redis, logger, ttlMs: options.leaseTtlMs })
-      : null;
-  const bus = options.bus ?? (config.redis ? createRedisBus({ url: config.redis, logger, ...busWriting(config.role, log, lease) }) : createMemoryBus());
-  const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
-  // Read at scrape time, so `generator` (set below, before the server listens) is read then.
-  const metrics = createMetrics({ log, hub, bus, generated: () => generator?.generated() ?? 0, generating: () => generator?.generating() ?? false });
-  const batchWritten = writeLatencyMetric(metrics, now);
-  // Generators announce their universe with the feed; edges serve the one they follow.
-  const shared: SharedUniverse | null =
-    config.redis && !options.bus
-      ? shareUniverse({ url: config.redis, mode: config.role === 'edge' ? 'adopt' : 'announce', universe: config.universe, logger })
-      : null;
-  const universe = shared ?? fixedUniverse(config.universe);
-
-  // Followers wait here for their log to reach an id (edge catch-up, leader takeover).
-  const waiters = new Set<() => void>();
-  const committed = (batch: LoggedTick[]) => {
-    // Once per batch that reached a client, not per client: the fan-out stays one write per client.
-    if (hub.broadcast(batch) > 0) batchWritten(batch);
-    for (const wake of waiters) wake();
-  };
-
-  let generator: Generator | null = null;
-  let follower: Follower | null = null;
-  let leadership: Leadership | null = null;
-  let feedHead: FeedHead | null = null;
-
-  const generatorDeps = { config: { ...config, seed: seed.seed }, log, bus, logger, now, committed };
-  if (config.role === 'all' || (config.role === 'simulator' && !lease)) {
-    // A simulator on an injected in-process bus (tests) has no lease to compete for: it is alone.
-    generator = createGenerator(generatorDeps);
-    generator.start();
-  } else {
-    // A follower that starts its log over first ends the streams reading the old one.
-    follower = createFollower({ log, bus, logger, committed, rebasing: () => hub.endAll() });
-    if (config.role === 'edge' || !lease || !config.redis) follower.start();
-    else {
-      generator = createGenerator({ ...generatorDeps, mayGenerate: leaderMayGenerate(lease, bus) });
-      const head = (feedHead = createFeedHead(config.redis));
-      leadership = startLeadership({ lease, bus, log, logger, generator, follower, feedLastId: () => head.lastId(), waitForLog });
-    }
-  }
-
-  /** Resolves true once the log holds `id`, false at the deadline. */
-  function waitForLog(id: number, timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (reached: boolean) => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve(reached);
-      };
-      const check = () => {
-        if (log.lastId() >= id) done(true);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  }
-
-  async function catchUp(id: number): Promise<void> {
-    const clusterLast = await bus.clusterLastId();
-    if (clusterLast === null || id > clusterLast) return;
-    const behind = log.lastId();
-    const started = Date.now();
-    const reached = await waitForLog(id, EDGE_CATCH_UP_MS);
-    logger('stream.catch_up', { resumeFrom: id, lastEventId: behind, clusterLastId: clusterLast, reached, waitedMs: Date.now() - started });
-  }
-
-  const app = createApp({
-    role: config.role,
-    universe,
-    log,
-    bus,
-    hub,
-    metrics,
-    generator,
-    adminToken: config.adminToken,
-    distDir: options.distDir ?? DEFAULT_DIST_DIR,
-    logger,
-    serveStream: config.role !== 'simulator',
-    catchUp: config.role === 'edge' ? catchUp : undefined,
-    replayPage: options.replayPage,
-  });
-
-  const httpServer = http.createServer(app.callback());
+  const closers = closerStack();
   try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.port, config.host, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
+    const log = openLog({ path: options.config.db, retention: options.config.retention });
+    closers.push(() => log.close());
+    const seed =
+      options.config.role === 'edge'
+        ? { seed: options.config.seed, seedSource: options.config.seedSource }
+        : continuedSeed(options.config, log, logger);
+    const config = { ...options.config, seed: seed.seed };
+
+    const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
+    const writeLatency = writeLatencyMetric(now);
+    const role = START_ROLE[config.role]({
+      config,
+      options,
+      redis: options.bus ? null : config.redis,
+      log,
+      logger,
+      now,
+      broadcast: broadcastTo(hub, writeLatency.observe),
+      endStreams: () => hub.endAll(),
+      closers,
     });
+    const { bus, generator } = role;
+    const metrics = createMetrics({
+      log,
+      hub,
+      bus,
+      generated: () => generator?.generated() ?? 0,
+      generating: () => generator?.generating() ?? false,
+      writeLatency,
+    });
+    const app = createApp({
+      role: config.role,
+      universe: role.universe,
+      log,
+      bus,
+      hub,
+      metrics,
+      generator,
+      adminToken: config.adminToken,
+      distDir: options.distDir ?? DEFAULT_DIST_DIR,
+      logger,
+      serveStream: config.role !== 'simulator',
+      catchUp: role.catchUp,
+      replayPage: options.replayPage,
+    });
+
+    const httpServer = http.createServer(app.callback());
+    closers.push(async () => {
+      // Streams first, so they end cleanly rather than with their sockets.
+      hub.close();
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await closed;
+    });
+    closers.push(() => role.stop());
+    await listen(httpServer, config.port, config.host);
+
+    const { port } = httpServer.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    let closing: Promise<void> | null = null;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      ...seed,
+      log,
+      bus,
+      close: () => (closing ??= closers.closeAll()),
+    };
   } catch (err) {
-    leadership?.stop();
-    generator?.stop();
-    follower?.stop();
-    hub.close();
-    await lease?.close();
-    await feedHead?.close();
-    await shared?.close();
-    await bus.close();
-    log.close();
+    await closers.closeAll();
     throw err;
   }
-  const port = (httpServer.address() as AddressInfo).port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+}
 
-  let closing: Promise<void> | null = null;
+/** `--role all`: generates, streams and (with Redis) publishes. Also a simulator with no Redis of its own. */
+function startAll(node: NodeContext): RoleNode {
+  const { config, log, logger } = node;
+  const bus = openBus(node, { source: logSource(log) });
+  const universe = openUniverse(node, 'announce');
+  const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
+  const generator = createTickGenerator({ config, log, logger, pipeline, now: node.now });
+  generator.start();
+  return { bus, universe, generator, stop: () => generator.stop() };
+}
+
+/** `--role edge`: follows the feed into its own log and serves it, in the cluster's universe. */
+function startEdge(node: NodeContext): RoleNode {
+  const { log, logger } = node;
+  // Its source is empty: even after Redis lost the stream an edge republishes nothing.
+  const bus = openBus(node, { source: { readAfter: () => [], lastId: () => 0 } });
+  const universe = openUniverse(node, 'adopt');
+  const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
+  const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.endStreams });
+  follower.start();
+  return { bus, universe, generator: null, catchUp: follower.catchUp, stop: () => follower.stop() };
+}
+
+/** `--role simulator`: competes for the leader lease; generates only while holding it. */
+function startSimulator(node: NodeContext): RoleNode {
+  const { config, options, redis, log, logger, closers } = node;
+  // On a bus that stands in for the cluster (tests) there is no lease to compete for: it is alone.
+  if (!redis) return startAll(node);
+  const lease = createLease({ url: redis, logger, ttlMs: options.leaseTtlMs });
+  // Fenced: the feed takes this node's batches only while Redis names it the lease holder.
+  const bus = openBus(node, { source: logSource(log), fence: { key: lease.key, token: lease.nodeId } });
+  const universe = openUniverse(node, 'announce');
+  const feedHead = createFeedHead(redis);
+  closers.push(() => feedHead.close());
+  const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
+  const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.endStreams });
+  const generator = createTickGenerator({ config, log, logger, pipeline, now: node.now, mayGenerate: leaderMayGenerate(lease, bus) });
+  const leadership = startLeadership({ lease, bus, log, logger, generator, follower, feedLastId: () => feedHead.lastId() });
+  closers.push(() => leadership.handOver());
+  return { bus, universe, generator, stop: () => leadership.stop() };
+}
+
+/** The node's bus: the one given in options, else Redis when configured, else in-process. */
+function openBus(node: NodeContext, writing: Pick<RedisBusOptions, 'source' | 'fence'>): Bus {
+  if (node.options.bus) return node.options.bus;
+  const bus = node.redis ? createRedisBus({ url: node.redis, logger: node.logger, ...writing }) : createMemoryBus();
+  node.closers.push(() => bus.close());
+  return bus;
+}
+
+/** Generators announce their universe with the feed; edges serve the one they follow. */
+function openUniverse(node: NodeContext, mode: 'announce' | 'adopt'): UniverseView {
+  if (!node.redis) return fixedUniverse(node.config.universe);
+  const shared = shareUniverse({ url: node.redis, mode, universe: node.config.universe, logger: node.logger });
+  node.closers.push(() => shared.close());
+  return shared;
+}
+
+/** What a generating node's bus replicates: its own log. */
+function logSource(log: EventLog): RedisBusOptions['source'] {
+  return { readAfter: (after, limit) => log.readAfter(after, null, limit), lastId: () => log.lastId() };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Everything a node opened, closed in the reverse order: the last opened may use the earlier. */
+interface Closers {
+  push(close: () => void | Promise<void>): void;
+  /** Runs and forgets every closer pushed so far, one at a time. */
+  closeAll(): Promise<void>;
+}
+
+function closerStack(): Closers {
+  const stack: (() => void | Promise<void>)[] = [];
   return {
-    url: `http://${host}:${port}`,
-    port,
-    ...seed,
-    log,
-    bus,
-    close() {
-      closing ??= (async () => {
-        // The scheduler's batches are synchronous, so once it is stopped none is in flight.
-        const wasLeading = leadership?.state() === 'leading';
-        leadership?.stop();
-        generator?.stop();
-        follower?.stop();
-        hub.close();
-        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        httpServer.closeAllConnections();
-        await closed;
-        if (lease) {
-          // Hand over cleanly: our last batches into the feed first, then the lease, so the next
-          // leader continues after them instead of writing other ticks under their ids.
-          if (wasLeading) await publishedOrTimeout(bus, log.lastId(), HANDOVER_FLUSH_MS);
-          await lease.close();
-        }
-        await feedHead?.close();
-        await shared?.close();
-        if (!options.bus) await bus.close();
-        log.close();
-      })();
-      return closing;
+    push: (close) => void stack.push(close),
+    async closeAll() {
+      for (let close = stack.pop(); close; close = stack.pop()) await close();
     },
   };
-}
-
-/**
- * The seed of the path this node continues: on an empty log the configured one; on a log with
- * history the one stored with its checkpoint, since generation continues that path rather than
- * starting over. A seed given explicitly that cannot apply for that reason gets one warning.
- */
-function continuedSeed(config: Config, log: EventLog, logger: Logger): { seed: number; seedSource: SeedSource } {
-  if (log.lastId() === 0) return { seed: config.seed, seedSource: config.seedSource };
-  const stored = checkpointSeed(log);
-  if (config.seedSource === 'option' && stored !== config.seed) {
-    const held = stored === undefined ? 'the path it holds' : `the path of seed ${stored}`;
-    logger(
-      'seed.ignored',
-      {
-        seed: config.seed,
-        logSeed: stored,
-        db: config.db,
-        lastEventId: log.lastId(),
-        message:
-          `seed ${config.seed} cannot apply: ${config.db} already holds ticks up to id ${log.lastId()} and continues ${held}; ` +
-          `use a new --db to generate seed ${config.seed}'s ticks from id 1`,
-      },
-      'warn',
-    );
-  }
-  return stored === undefined ? { seed: config.seed, seedSource: config.seedSource } : { seed: stored, seedSource: 'log' };
-}
-
-/**
- * How this node's bus writes: an edge never writes (its source is empty, so even after Redis
- * lost the stream it republishes nothing); a simulator writes only while holding the lease.
- */
-function busWriting(role: Config['role'], log: EventLog, lease: Lease | null): Pick<RedisBusOptions, 'source' | 'fence'> {
-  if (role === 'edge') return { source: { readAfter: () => [], lastId: () => 0 } };
-  return {
-    source: { readAfter: (after, limit) => log.readAfter(after, null, limit), lastId: () => log.lastId() },
-    fence: lease ? { key: lease.key, token: lease.nodeId } : undefined,
-  };
-}
-
-async function publishedOrTimeout(bus: Bus, id: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (bus.state() === 'up' && bus.stats().publishedUpTo < id && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

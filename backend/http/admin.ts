@@ -2,20 +2,14 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type Koa from 'koa';
 import type Router from '@koa/router';
+import { NotGeneratingError, type GeneratorControl } from '../pipeline/control.ts';
 import type { UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
-
-/** What the admin endpoints drive; null on a node that does not generate. */
-export interface GeneratorControl {
-  pause(): void;
-  resume(): void;
-  shock(symbol: string, pct: number): void;
-  generating(): boolean;
-}
 
 export interface AdminDeps {
   token: string | null;
   role: string;
+  /** Null on a node that does not generate (an edge). */
   generator: GeneratorControl | null;
   universe: UniverseView;
 }
@@ -50,6 +44,8 @@ export function adminRoutes(router: Router, deps: AdminDeps): void {
     } catch (err) {
       // The simulator refuses a shock that would leave the representable price range.
       if (err instanceof RangeError) throw errors.badBody(`pct: ${err.message}`);
+      // A `--role simulator` standby has no path to move.
+      if (err instanceof NotGeneratingError) throw errors.notGenerating(err.role);
       throw err;
     }
     ctx.body = { symbol, pct };

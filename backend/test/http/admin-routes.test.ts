@@ -298,3 +298,32 @@ edge('pause, resume and shock are 409 NOT_A_GENERATOR on an edge, after the toke
 });
 
 edge.run();
+
+// A `--role simulator` standby holds no simulated path: a shock is a 409 naming it a standby (the
+// generator's own NotGeneratingError, mapped by the admin routes), while pause and resume are
+// accepted, since a pause outlives leadership changes.
+const standby = redisSuite('admin on a --role simulator standby');
+
+standby('a shock sent to a standby is 409 NOT_A_GENERATOR naming it; pause and resume answer generating: false', async () => {
+  const redis = await startRedis();
+  const nodes: TestServer[] = [];
+  try {
+    const options = { role: 'simulator', redis: redis.url, symbols: 'AAPL,MSFT', interval: INTERVAL, 'admin-token': TOKEN };
+    nodes.push(await startTestServer(options, { leaseTtlMs: 300 }));
+    nodes.push(await startTestServer(options, { leaseTtlMs: 300 }));
+    const leader = await waitUntil(async () => {
+      const states = await Promise.all(nodes.map(generating));
+      return states.filter(Boolean).length === 1 ? nodes[states.indexOf(true)] : undefined;
+    }, 'exactly one simulator generating');
+    const node = nodes.find((n) => n !== leader)!;
+    assertError(await post(node, 'shock', { symbol: 'AAPL', pct: -5 }), 409, 'NOT_A_GENERATOR', /role simulator \(standby\)/);
+    assert.equal((await post(node, 'pause')).body, { generating: false });
+    assert.equal((await post(node, 'resume')).body, { generating: false });
+    assert.is(await generating(leader), true, 'the leader is not affected');
+  } finally {
+    await Promise.all(nodes.map((n) => n.close()));
+    await redis.stop();
+  }
+});
+
+standby.run();

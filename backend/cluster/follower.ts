@@ -16,7 +16,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { LoggedTick } from '../types.ts';
 
 /** How long an edge waits for its log to reach a resume point the cluster already has. */
-export const EDGE_CATCH_UP_MS = 5000;
+const EDGE_CATCH_UP_MS = 5000;
 const FOLLOW_RETRY_MS = 1_000;
 
 export interface FollowerDeps {

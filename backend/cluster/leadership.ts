@@ -16,7 +16,7 @@ import type { Follower } from './follower.ts';
 import type { Lease } from './lease.ts';
 
 /** How long a new leader waits for its log to reach the feed's newest before giving the lease up. */
-export const TAKEOVER_CATCH_UP_MS = 10_000;
+const TAKEOVER_CATCH_UP_MS = 10_000;
 /** How long a leader that is shutting down waits for its last batches to reach the feed. */
 const HANDOVER_FLUSH_MS = 1000;
 const TAKEOVER_RETRY_MS = 200;

@@ -9,7 +9,7 @@ import type { Bus } from '../../bus/bus.ts';
 import { createMemoryBus } from '../../bus/memory.ts';
 import { createFollower, type Follower } from '../../cluster/follower.ts';
 import { openLog } from '../../log/log.ts';
-import type { EventLog } from '../../log/types.ts';
+import type { EventLog } from '../../log/event-log.ts';
 import { createPipeline } from '../../pipeline/pipeline.ts';
 import type { LoggedTick } from '../../types.ts';
 import { createRecordingLogger, makeTick } from '../bus/fixtures.ts';

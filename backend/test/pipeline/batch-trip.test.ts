@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { Bus } from '../../bus/bus.ts';
 import { createMemoryBus } from '../../bus/memory.ts';
 import { openLog } from '../../log/log.ts';
-import type { EventLog } from '../../log/types.ts';
+import type { EventLog } from '../../log/event-log.ts';
 import { checkpointSeed } from '../../pipeline/checkpoint.ts';
 import { createPipeline, type GeneratedPath, type Pipeline } from '../../pipeline/pipeline.ts';
 import { createSimulator } from '../../simulator/simulator.ts';

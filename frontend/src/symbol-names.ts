@@ -1,11 +1,13 @@
 // Symbol names for the tables' hover titles, fetched once per API address and shared by every table.
 
+import { symbolsUrl } from './feed/urls.ts';
+
 /** Names per API address; a failed or refused request is forgotten, so the next table asks again. */
 const namesByApi = new Map<string, Promise<Map<string, string>>>();
 
 /** The names of the universe behind a stream URL (`…/stream` → `…/api/symbols`); empty until known. */
-export function symbolNames(streamUrl: URL, fetchFn: typeof fetch = (url) => globalThis.fetch(url)): Promise<Map<string, string>> {
-  const api = new URL('api/symbols', streamUrl).href;
+export function symbolNames(streamUrl: URL, fetchFn: (url: string) => Promise<Response>): Promise<Map<string, string>> {
+  const api = symbolsUrl(streamUrl);
   let names = namesByApi.get(api);
   if (!names) {
     names = fetchFn(api)

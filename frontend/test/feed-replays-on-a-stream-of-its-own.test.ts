@@ -5,7 +5,7 @@
 // EventSource and server, in Node; `serveSlowly` stands for a log large enough to take a while.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FeedHub } from '../src/feed.ts';
+import { FeedHub } from '../src/feed/hub.ts';
 import { FakeServer, recorder, settle, fakeFeed, ids, logIds } from './helpers/fake-feed.ts';
 
 const SRC = 'http://feed.test/stream';

@@ -1,7 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { QUOTES_MAX_HISTORY, type QuotesAnswer, type Tick } from '../../../backend/types.ts';
-import { pageFeedHub, resolveStreamUrl, type FeedStatus, type FeedSubscription } from '../feed.ts';
+import { QUOTES_MAX_HISTORY, type Tick } from '../../../backend/types.ts';
+import { pageFeedHub } from '../feed/hub.ts';
+import type { FeedStatus, FeedSubscription } from '../feed/types.ts';
+import { resolveStreamUrl } from '../feed/urls.ts';
 import {
   direction,
   formatChange,
@@ -16,7 +18,6 @@ import {
   sparklineCapacity,
   sparklinePoints,
 } from '../format.ts';
-import { symbolNames } from '../symbol-names.ts';
 import { tickerTableStyles } from './ticker-table.styles.ts';
 
 /** The connection states a table shows (also reflected as the `state` attribute). */
@@ -305,7 +306,7 @@ export class TickerTable extends LitElement {
     this.#fetchStart(subscription, added);
 
     const streamUrl = this.#streamUrl;
-    void symbolNames(streamUrl).then((names) => {
+    void pageFeedHub().symbolNames(streamUrl).then((names) => {
       if (this.#streamUrl !== streamUrl) return;
       this.#names = names;
       this.#scheduleRender();
@@ -333,11 +334,9 @@ export class TickerTable extends LitElement {
    * symbol's row appears with its next tick.
    */
   #fetchStart(subscription: FeedSubscription, added: ReadonlySet<string> | 'all'): void {
-    const url = new URL('api/quotes', this.#streamUrl!);
-    if (this.#wanted.length) url.searchParams.set('symbols', this.#wanted.join(','));
-    url.searchParams.set('history', String(Math.min(sparklineCapacity(this.sparklineLength), QUOTES_MAX_HISTORY)));
-    void fetch(url)
-      .then((res) => (res.ok ? (res.json() as Promise<QuotesAnswer>) : null))
+    const history = Math.min(sparklineCapacity(this.sparklineLength), QUOTES_MAX_HISTORY);
+    void pageFeedHub()
+      .quotes(this.#streamUrl!, this.#wanted, history)
       .then((answer) => {
         if (!answer || subscription !== this.#subscription) return;
         for (const quote of answer.quotes) {
@@ -491,7 +490,7 @@ export class TickerTable extends LitElement {
     switch (status.state) {
       case 'connecting':
         label = 'Connecting…';
-        // Set when the wait has a known cause (the browser's connection limit, see feed.ts).
+        // Set when the wait has a known cause (the browser's connection limit, see feed/subscriber.ts).
         detail = status.message ?? this.#streamUrl?.host ?? '';
         break;
       case 'live':

@@ -2,7 +2,8 @@
 // the feed logic in Node: a gap-free log, /api/quotes, and streams that behave as the contract
 // says (snapshot without a resume point, replay from one, filtered by symbols).
 import type { Tick } from '../../../backend/types.ts';
-import { FeedHub, type EventSourceLike, type FeedEnvironment } from '../../src/feed.ts';
+import { FeedHub } from '../../src/feed/hub.ts';
+import type { EventSourceLike, FeedEnvironment } from '../../src/feed/types.ts';
 
 export class FakeLog {
   readonly ticks: Tick[] = [];

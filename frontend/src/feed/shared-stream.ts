@@ -149,14 +149,14 @@ export class SharedStream implements SubscriberStream {
     // it starts from /api/quotes, which also validates its symbols.
     const started = this.#lastId !== null || [...this.#subs].some((s) => s.cursor !== null);
     if (started) {
-      await Promise.all([...this.#subs].filter((s) => s.state.name === 'waiting').map((s) => this.#seed(s)));
+      await Promise.all([...this.#subs].filter((s) => s.state === 'waiting').map((s) => this.#seed(s)));
       if (this.#subs.size === 0) return this.#close();
     }
 
     // Learn where each catching-up subscriber's replay ends before (re-)opening the stream: once the
     // page's streams hold all six connections of the origin, a request after opening would never
     // be answered and the subscriber would replay forever.
-    const headless = [...this.#subs].filter((s) => s.state.name === 'catching-up' && s.state.head === null);
+    const headless = [...this.#subs].filter((s) => s.state === 'catching-up' && s.head === null);
     if (headless.length) await this.#learnHeads(headless);
 
     // A reconnect is scheduled (it will reconcile), or a hand-over has just emptied the stream.
@@ -177,8 +177,8 @@ export class SharedStream implements SubscriberStream {
     for (const sub of this.#subs) {
       if (source.served.has(sub) || !this.#canServe(source, sub)) continue;
       source.served.add(sub);
-      if (open && sub.state.name === 'caught-up') sub.setStatus('live');
-      if (open && sub.state.name === 'catching-up') sub.checkCaughtUp();
+      if (open && sub.state === 'caught-up') sub.setStatus('live');
+      if (open && sub.state === 'catching-up') sub.checkCaughtUp();
     }
   }
 
@@ -273,7 +273,7 @@ export class SharedStream implements SubscriberStream {
     const { served } = this.#state.source;
     for (const sub of this.#subs) {
       if (!handOver.offering) break;
-      if (!served.has(sub) || sub.state.name !== 'caught-up') continue;
+      if (!served.has(sub) || sub.state !== 'caught-up') continue;
       if (handOver.offer(sub)) this.#subs.delete(sub);
     }
     if (this.#subs.size === 0) this.#close();
@@ -340,7 +340,7 @@ export class SharedStream implements SubscriberStream {
     const answer = await fetchJson(this.#env, quotesUrl(this.#url, sub.symbols), this.origin);
     // Brought up to date meanwhile by a snapshot on the stream (an older starting point would
     // repeat ticks, a newer one skip them), or gone.
-    if (sub.state.name !== 'seeding') return;
+    if (sub.state !== 'seeding') return;
     if (answer.ok) {
       const body = answer.body as QuotesAnswer;
       sub.seeded(body.quotes, body.lastEventId);

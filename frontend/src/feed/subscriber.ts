@@ -7,7 +7,7 @@ import { backOff } from './requests.ts';
 import type { FeedEnvironment, FeedListener, FeedState, FeedStatus, FeedSubscription, ResetInfo } from './types.ts';
 
 /** Browsers open at most this many HTTP/1.1 connections to one server (scheme, host and port). */
-export const HTTP1_CONNECTIONS_PER_SERVER = 6;
+const HTTP1_CONNECTIONS_PER_SERVER = 6;
 
 /**
  * Where a subscriber stands. It has a cursor exactly in `catching-up` and `caught-up`.
@@ -23,13 +23,7 @@ export const HTTP1_CONNECTIONS_PER_SERVER = 6;
  * `head` is the id of the newest tick of ours that existed when the stream (re)opened, once learnt
  * from /api/quotes: delivering it means caught up (any later tick is live by definition).
  */
-export type SubscriberState =
-  | { readonly name: 'waiting' }
-  | { readonly name: 'seeding' }
-  | { readonly name: 'catching-up'; readonly head: number | null }
-  | { readonly name: 'caught-up' }
-  | { readonly name: 'failed' }
-  | { readonly name: 'closed' };
+export type SubscriberState = 'waiting' | 'seeding' | 'catching-up' | 'caught-up' | 'failed' | 'closed';
 
 /** The stream a subscriber is served by, as far as the subscriber needs it. */
 export interface SubscriberStream {
@@ -45,6 +39,8 @@ export class Subscriber implements FeedSubscription {
   /** Our own replay stream, then (after the hand-over) the src's shared one. */
   stream: SubscriberStream;
   #state: SubscriberState;
+  /** In `catching-up`: where it ends, once learnt (see SubscriberState). */
+  #head: number | null = null;
   /** The wait before retrying a failed /api/quotes request (see `backOff`). */
   #seedDelay = 0;
   #status: FeedStatus = { state: 'connecting', caughtUp: 0 };
@@ -62,11 +58,15 @@ export class Subscriber implements FeedSubscription {
     this.symbols = symbols.length ? new Set(symbols) : null;
     this.cursor = startId;
     this.stream = stream;
-    this.#state = startId === null ? { name: 'waiting' } : { name: 'catching-up', head: null };
+    this.#state = startId === null ? 'waiting' : 'catching-up';
   }
 
   get state(): SubscriberState {
     return this.#state;
+  }
+
+  get head(): number | null {
+    return this.#head;
   }
 
   get status(): FeedStatus {
@@ -75,7 +75,7 @@ export class Subscriber implements FeedSubscription {
 
   /** Neither failed nor closed. */
   get active(): boolean {
-    return this.#state.name !== 'failed' && this.#state.name !== 'closed';
+    return this.#state !== 'failed' && this.#state !== 'closed';
   }
 
   wants(symbol: string): boolean {
@@ -86,19 +86,14 @@ export class Subscriber implements FeedSubscription {
 
   /** waiting → seeding: asking /api/quotes for a starting point. */
   seeding(): void {
-    if (this.#state.name === 'waiting') this.#state = { name: 'seeding' };
+    if (this.#state === 'waiting') this.#state = 'seeding';
   }
 
   /** seeding → caught-up from /api/quotes; false (and nothing done) if no longer seeding. */
   seeded(ticks: readonly Tick[], id: number): boolean {
-    if (this.#state.name !== 'seeding') return false;
-    this.#state = { name: 'caught-up' };
+    if (this.#state !== 'seeding') return false;
     this.#seedDelay = 0;
-    this.cursor = id;
-    this.listener.snapshot(
-      ticks.filter((t) => this.wants(t.symbol)),
-      id,
-    );
+    this.#start(ticks, id);
     return true;
   }
 
@@ -110,7 +105,7 @@ export class Subscriber implements FeedSubscription {
     this.#seedDelay = backOff(this.#seedDelay);
     this.setStatus('reconnecting', { message: `${message}; retrying…` });
     clock.setTimeout(() => {
-      if (this.#state.name === 'seeding') this.#state = { name: 'waiting' };
+      if (this.#state === 'seeding') this.#state = 'waiting';
       retry();
     }, this.#seedDelay);
   }
@@ -118,18 +113,13 @@ export class Subscriber implements FeedSubscription {
   /** The stream's snapshot: a new starting point, whatever came before. */
   snapshot(ticks: readonly Tick[], id: number): void {
     if (!this.active) return;
-    this.#state = { name: 'caught-up' };
-    this.cursor = id;
-    this.listener.snapshot(
-      ticks.filter((t) => this.wants(t.symbol)),
-      id,
-    );
+    this.#start(ticks, id);
     this.setStatus('live');
   }
 
   /** The resume point was outside the log: drop the cursor; the snapshot that follows starts us again. */
   reset(info: ResetInfo): void {
-    if (this.#state.name === 'catching-up' || this.#state.name === 'caught-up') this.#state = { name: 'waiting' };
+    if (this.#state === 'catching-up' || this.#state === 'caught-up') this.#state = 'waiting';
     this.cursor = null;
     this.listener.reset(info);
   }
@@ -141,7 +131,7 @@ export class Subscriber implements FeedSubscription {
   tick(tick: Tick): void {
     if (this.cursor === null || tick.id <= this.cursor) return;
     this.cursor = tick.id;
-    const catchingUp = this.#state.name === 'catching-up';
+    const catchingUp = this.#state === 'catching-up';
     if (this.wants(tick.symbol)) {
       if (catchingUp) this.#status = { ...this.#status, caughtUp: this.#status.caughtUp + 1 };
       this.listener.tick(tick);
@@ -151,7 +141,9 @@ export class Subscriber implements FeedSubscription {
 
   /** The connection dropped: the server's head moves on meanwhile, so it is to be learnt again. */
   fallBehind(): void {
-    if (this.cursor !== null && this.active) this.#state = { name: 'catching-up', head: null };
+    if (this.cursor === null || !this.active) return;
+    this.#state = 'catching-up';
+    this.#head = null;
   }
 
   /**
@@ -159,9 +151,9 @@ export class Subscriber implements FeedSubscription {
    * catching up ends. Null: the request failed, so we cannot tell; say live rather than replay forever.
    */
   learnHead(answer: { lastEventId?: number; quotes?: Tick[] } | null): void {
-    if (this.#state.name !== 'catching-up') return;
+    if (this.#state !== 'catching-up') return;
     if (answer === null) {
-      this.#state = { name: 'caught-up' };
+      this.#state = 'caught-up';
       this.setStatus('live');
       return;
     }
@@ -172,7 +164,7 @@ export class Subscriber implements FeedSubscription {
     // one of those arrives the cursor is unconfirmed, and a subscriber handed over with it would
     // drop every tick below it. So its replay ends with the first tick after the cursor, or the reset.
     const newest = typeof answer.lastEventId === 'number' ? answer.lastEventId : head;
-    this.#state = { name: 'catching-up', head: this.cursor !== null && this.cursor > newest ? this.cursor + 1 : head };
+    this.#head = this.cursor !== null && this.cursor > newest ? this.cursor + 1 : head;
     this.checkCaughtUp();
   }
 
@@ -182,36 +174,45 @@ export class Subscriber implements FeedSubscription {
    */
   streamOpened(): boolean {
     if (this.cursor === null) return false;
-    if (this.#state.name !== 'catching-up') {
+    if (this.#state !== 'catching-up') {
       this.setStatus('live');
       return false;
     }
     this.#status = { ...this.#status, caughtUp: 0 };
     this.setStatus('replaying');
-    if (this.#state.head === null) return true;
+    if (this.#head === null) return true;
     this.checkCaughtUp();
     return false;
   }
 
   /** The server refused us (or is not ticktape): terminal. */
   fail(message: string, code?: string): void {
-    this.#state = { name: 'failed' };
+    this.#state = 'failed';
     this.unwatch();
     this.setStatus('error', { message, ...(code ? { code } : {}) });
   }
 
   close(): void {
-    if (this.#state.name === 'closed') return;
-    this.#state = { name: 'closed' };
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
     this.unwatch();
     this.stream.remove(this);
   }
 
+  /** → caught-up from a starting point: the latest of each of our symbols as of log id `id`. */
+  #start(ticks: readonly Tick[], id: number): void {
+    this.#state = 'caught-up';
+    this.cursor = id;
+    this.listener.snapshot(
+      ticks.filter((t) => this.wants(t.symbol)),
+      id,
+    );
+  }
+
   /** catching-up → caught-up once the head has been delivered. */
   checkCaughtUp(): void {
-    const s = this.#state;
-    if (s.name === 'catching-up' && s.head !== null && this.cursor !== null && this.cursor >= s.head) {
-      this.#state = { name: 'caught-up' };
+    if (this.#state === 'catching-up' && this.#head !== null && this.cursor !== null && this.cursor >= this.#head) {
+      this.#state = 'caught-up';
       this.setStatus('live');
     }
   }

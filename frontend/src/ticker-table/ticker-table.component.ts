@@ -1,23 +1,16 @@
+// The <ticker-table> class: attributes, subscription and rendering. Its row model is in rows.ts and
+// its row and status markup in view.ts; it runs over ~350 lines only by the JSDoc header below, the
+// reference for its attributes, events, parts and custom properties.
+
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { QUOTES_MAX_HISTORY, type Tick } from '../../../backend/types.ts';
 import { pageFeedHub } from '../feed/hub.ts';
 import type { FeedStatus, FeedSubscription } from '../feed/types.ts';
 import { resolveStreamUrl } from '../feed/urls.ts';
-import {
-  direction,
-  formatChange,
-  formatChangePct,
-  formatCount,
-  formatPrice,
-  formatVolume,
-  isEventId,
-  parseEventId,
-  parseSymbols,
-  SPARKLINE_DEFAULT,
-  sparklineCapacity,
-  sparklinePoints,
-} from '../format.ts';
+import { formatCount, isEventId, parseEventId, parseSymbols, SPARKLINE_DEFAULT, sparklineCapacity } from '../format.ts';
+import { QuoteRows } from './rows.ts';
+import { renderMessage, renderRow, statusText } from './view.ts';
 import { tickerTableStyles } from './ticker-table.styles.ts';
 
 /** The connection states a table shows (also reflected as the `state` attribute). */
@@ -29,39 +22,6 @@ export interface TickerStateDetail {
   caughtUp: number;
   message?: string;
   code?: string;
-}
-
-const SPARK_WIDTH = 96;
-const SPARK_HEIGHT = 24;
-
-/** One symbol's row: its latest tick, recent prices and flash bookkeeping. */
-interface Row {
-  tick: Tick;
-  /** The sparkline's prices, oldest first, at most `sparklineCapacity` of them. */
-  prices: number[];
-  /** The log id of each of `prices` (0 for those that came from `/api/quotes?history`). */
-  priceIds: number[];
-  /** Direction of the latest price move. */
-  move: 'up' | 'down' | null;
-  /** Number of price moves seen; compared with `flashedMoves` at render time. */
-  moves: number;
-  flashedMoves: number;
-  /** Which of the two identical flash animations is on, so that switching restarts it. */
-  flashParity: 0 | 1;
-  /** Formatted cells, recomputed only after the row changed. */
-  view: RowView | null;
-}
-
-interface RowView {
-  price: string;
-  change: string;
-  changePct: string;
-  bid: string;
-  ask: string;
-  volume: string;
-  /** Sign of the change against the previous close: the colour of the change cells and the sparkline. */
-  dir: 'up' | 'down' | 'flat';
-  spark: string;
 }
 
 /**
@@ -149,9 +109,7 @@ export class TickerTable extends LitElement {
   /** Read-only: `connecting`, `live`, `replaying`, `reconnecting` or `error`. Reflected for styling. */
   declare state: TickerTableState;
 
-  #rows = new Map<string, Row>();
-  #sortedSymbols: string[] | null = null;
-  #wanted: string[] = [];
+  readonly #rows = new QuoteRows(() => sparklineCapacity(this.sparklineLength));
   #names = new Map<string, string>();
   #subscription: FeedSubscription | null = null;
   #status: FeedStatus = { state: 'connecting', caughtUp: 0 };
@@ -160,11 +118,6 @@ export class TickerTable extends LitElement {
   #streamUrl: URL | null = null;
   /** Where to carry on when subscribing with these attributes: set on disconnect (a DOM move) and when only `symbols` changes. */
   #resume: { attributes: string; cursor: number } | null = null;
-  /**
-   * Recent prices per symbol from `/api/quotes?history=N`, up to the symbol's tick `upTo`, waiting
-   * to be merged into its row once the row has reached that tick.
-   */
-  #history = new Map<string, { upTo: number; prices: number[] }>();
 
   constructor() {
     super();
@@ -190,7 +143,7 @@ export class TickerTable extends LitElement {
 
   /** The latest tick per shown symbol, in display order. */
   get quotes(): Tick[] {
-    return this.#orderedRows().map((r) => r.tick);
+    return this.#rows.ordered().map((r) => r.tick);
   }
 
   override connectedCallback(): void {
@@ -218,7 +171,7 @@ export class TickerTable extends LitElement {
         this.#resume = { attributes: this.#attributesKey(), cursor };
       }
     }
-    if (changed.has('sparklineLength')) for (const row of this.#rows.values()) row.view = null;
+    if (changed.has('sparklineLength')) this.#rows.invalidateViews();
     if (this.#needsSubscribe && this.isConnected) {
       this.#needsSubscribe = false;
       this.#subscribe();
@@ -237,13 +190,13 @@ export class TickerTable extends LitElement {
     // ticks, a second time).
     const resume = this.#resume?.attributes === this.#attributesKey() ? this.#resume.cursor : null;
     this.#resume = null;
-    const previous = this.#wanted;
+    const previous = this.#rows.wanted;
     const wanted = parseSymbols(this.symbols);
-    this.#wanted = wanted ?? [];
-    this.#history.clear();
+    this.#rows.wanted = wanted ?? [];
+    this.#rows.clearHistory();
     let added: ReadonlySet<string> | 'all' = new Set();
-    if (resume === null || wanted === null) this.#clearRows();
-    else added = this.#keepRowsOf(previous);
+    if (resume === null || wanted === null) this.#rows.clear();
+    else added = this.#rows.keepWanted(previous);
     const last = this.lastEventId;
     // Refused here with the server's codes, before connecting, rather than showing something else.
     if (wanted === null) {
@@ -278,22 +231,22 @@ export class TickerTable extends LitElement {
     // The src as given (resolved the same way by the hub), so that its errors can tell a missing src.
     subscription = pageFeedHub().subscribe(
       this.src,
-      { symbols: this.#wanted, lastEventId: resume ?? last ?? null },
+      { symbols: this.#rows.wanted, lastEventId: resume ?? last ?? null },
       {
         snapshot: (ticks) => {
           if (!current()) return;
-          this.#clearRows();
-          for (const tick of ticks) this.#addRow(newRow(tick));
+          this.#rows.clear();
+          for (const tick of ticks) this.#rows.add(tick);
           this.#scheduleRender();
         },
         reset: () => {
           if (!current()) return;
-          this.#clearRows();
+          this.#rows.clear();
           this.#scheduleRender();
         },
         tick: (tick) => {
           if (!current()) return;
-          this.#applyTick(tick);
+          if (this.#rows.apply(tick)) this.#scheduleRender();
           this.dispatchEvent(new CustomEvent<Tick>('ticker-tick', { detail: tick, bubbles: true, composed: true }));
         },
         status: (status) => {
@@ -314,83 +267,27 @@ export class TickerTable extends LitElement {
   }
 
   /**
-   * After a change of symbols from `previous`: drops the rows no longer wanted and returns the
-   * symbols added ('all' when every symbol is now shown and was not before), whose rows must come
-   * from `/api/quotes` since the stream resumed from our cursor brings only their later ticks.
-   */
-  #keepRowsOf(previous: string[]): ReadonlySet<string> | 'all' {
-    const wanted = this.#wanted;
-    if (wanted.length) for (const symbol of [...this.#rows.keys()]) if (!wanted.includes(symbol)) this.#rows.delete(symbol);
-    this.#sortedSymbols = null;
-    if (previous.length === 0) return new Set(); // every symbol was shown: none is added
-    return wanted.length ? new Set(wanted.filter((s) => !previous.includes(s))) : 'all';
-  }
-
-  /**
    * The one request a table makes besides its stream (and the shared symbol names):
    * `/api/quotes?symbols=…&history=N`, for the recent prices of its symbols, so that sparklines are
    * drawn at once rather than filled tick by tick, and for the latest quote of each `added` symbol
-   * (see `#keepRowsOf`). It fails quietly: the sparklines then start from one point, and an added
+   * (see `QuoteRows.keepWanted`). It fails quietly: the sparklines then start from one point, and an added
    * symbol's row appears with its next tick.
    */
   #fetchStart(subscription: FeedSubscription, added: ReadonlySet<string> | 'all'): void {
     const history = Math.min(sparklineCapacity(this.sparklineLength), QUOTES_MAX_HISTORY);
     void pageFeedHub()
-      .quotes(this.#streamUrl!, this.#wanted, history)
+      .quotes(this.#streamUrl!, this.#rows.wanted, history)
       .then((answer) => {
         if (!answer || subscription !== this.#subscription) return;
-        for (const quote of answer.quotes) {
-          const prices = answer.history?.[quote.symbol];
-          if (prices?.length) this.#history.set(quote.symbol, { upTo: quote.id, prices });
-          if (added !== 'all' && !added.has(quote.symbol)) continue;
-          const row = this.#rows.get(quote.symbol);
-          if (!row || row.tick.id < quote.id) this.#addRow(newRow(quote));
-        }
-        for (const row of this.#rows.values()) this.#mergeHistory(row);
+        this.#rows.takeQuotes(answer, added);
         this.#scheduleRender();
       })
       .catch(() => {});
   }
 
-  #addRow(row: Row): void {
-    this.#rows.set(row.tick.symbol, row);
-    this.#sortedSymbols = null;
-    this.#mergeHistory(row);
-  }
-
-  /**
-   * Puts the fetched recent prices of the row's symbol in front of the prices the row has seen after
-   * them, once the row has reached the history's last tick (before that, the ticks in between are
-   * still to come on the stream and would be drawn twice). A row started from a newer snapshot may
-   * miss the symbol's few ticks between the two: a sparkline is a shape, and it fills in from here.
-   */
-  #mergeHistory(row: Row): void {
-    const history = this.#history.get(row.tick.symbol);
-    if (!history || row.tick.id < history.upTo) return;
-    this.#history.delete(row.tick.symbol);
-    let after = row.priceIds.findIndex((id) => id > history.upTo);
-    if (after < 0) after = row.prices.length;
-    row.prices = [...history.prices, ...row.prices.slice(after)];
-    row.priceIds = [...history.prices.map(() => 0), ...row.priceIds.slice(after)];
-    this.#trimPrices(row);
-    row.view = null;
-  }
-
-  #trimPrices(row: Row): void {
-    const excess = row.prices.length - sparklineCapacity(this.sparklineLength);
-    if (excess <= 0) return;
-    row.prices.splice(0, excess);
-    row.priceIds.splice(0, excess);
-  }
-
   #unsubscribe(): void {
     this.#subscription?.close();
     this.#subscription = null;
-  }
-
-  #clearRows(): void {
-    this.#rows.clear();
-    this.#sortedSymbols = null;
   }
 
   #setStatus(status: FeedStatus): void {
@@ -402,28 +299,6 @@ export class TickerTable extends LitElement {
     );
   }
 
-  /** Applies one tick to the model; the DOM follows on the next animation frame. */
-  #applyTick(tick: Tick): void {
-    const row = this.#rows.get(tick.symbol);
-    if (row && row.tick.id >= tick.id) return; // the row was seeded from a newer quote
-    if (!row) {
-      this.#addRow(newRow(tick));
-    } else {
-      const previous = row.tick.price;
-      row.tick = tick;
-      row.prices.push(tick.price);
-      row.priceIds.push(tick.id);
-      this.#trimPrices(row);
-      this.#mergeHistory(row);
-      if (tick.price !== previous) {
-        row.move = tick.price > previous ? 'up' : 'down';
-        row.moves++;
-      }
-      row.view = null;
-    }
-    this.#scheduleRender();
-  }
-
   #scheduleRender(): void {
     if (this.#frame) return;
     this.#frame = requestAnimationFrame(() => {
@@ -432,21 +307,8 @@ export class TickerTable extends LitElement {
     });
   }
 
-  #orderedRows(): Row[] {
-    if (this.#wanted.length) {
-      const rows: Row[] = [];
-      for (const symbol of this.#wanted) {
-        const row = this.#rows.get(symbol);
-        if (row) rows.push(row);
-      }
-      return rows;
-    }
-    this.#sortedSymbols ??= [...this.#rows.keys()].sort();
-    return this.#sortedSymbols.map((s) => this.#rows.get(s)!);
-  }
-
   protected override render(): TemplateResult {
-    const rows = this.#orderedRows();
+    const rows = this.#rows.ordered();
     return html`
       <div part="base" class="base">
         ${this.#renderStatus()}
@@ -471,9 +333,9 @@ export class TickerTable extends LitElement {
                 ? repeat(
                     rows,
                     (row) => row.tick.symbol,
-                    (row) => this.#renderRow(row),
+                    (row) => renderRow(row, this.#names.get(row.tick.symbol)),
                   )
-                : this.#renderMessage()}
+                : renderMessage(this.#subscription?.status ?? this.#status, this.#streamUrl?.host)}
             </tbody>
           </table>
         </div>
@@ -483,33 +345,7 @@ export class TickerTable extends LitElement {
 
   #renderStatus(): TemplateResult {
     const status = this.#subscription?.status ?? this.#status;
-    const caughtUp = formatCount(status.caughtUp);
-    const ticks = status.caughtUp === 1 ? 'tick' : 'ticks';
-    let label: string;
-    let detail: string;
-    switch (status.state) {
-      case 'connecting':
-        label = 'Connecting…';
-        // Set when the wait has a known cause (the browser's connection limit, see feed/subscriber.ts).
-        detail = status.message ?? this.#streamUrl?.host ?? '';
-        break;
-      case 'live':
-        label = 'Live';
-        detail = status.caughtUp ? `caught up ${caughtUp} ${ticks}` : '';
-        break;
-      case 'replaying':
-        label = 'Replaying';
-        detail = `${caughtUp} ${ticks} caught up`;
-        break;
-      case 'reconnecting':
-        label = 'Reconnecting…';
-        detail = status.message ?? '';
-        break;
-      case 'error':
-        label = 'Error';
-        detail = status.message ?? '';
-        break;
-    }
+    const { label, detail } = statusText(status, this.#streamUrl?.host);
     const cursor = this.#subscription?.cursor ?? null;
     // Only the label is a live region: it changes on state changes, never per tick.
     return html`
@@ -524,75 +360,10 @@ export class TickerTable extends LitElement {
 
   #captionText(): string {
     if (this.caption) return this.caption;
-    const what = this.#wanted.length ? `Quotes for ${this.#wanted.join(', ')}` : 'Live quotes';
+    const wanted = this.#rows.wanted;
+    const what = wanted.length ? `Quotes for ${wanted.join(', ')}` : 'Live quotes';
     return this.lastEventId !== null && this.lastEventId !== undefined && isEventId(this.lastEventId)
       ? `${what}, replayed from event ${this.lastEventId}`
       : what;
   }
-
-  #renderMessage(): TemplateResult {
-    const status = this.#subscription?.status ?? this.#status;
-    if (status.state === 'error') {
-      return html`<tr>
-        <td colspan="8" part="message" class="message error" role="alert">
-          Could not load quotes: ${status.message ?? 'the server refused the request'}
-          ${status.code ? html` (<code>${status.code}</code>)` : nothing}
-        </td>
-      </tr>`;
-    }
-    const text =
-      status.state === 'connecting' || status.state === 'reconnecting'
-        ? `Connecting to ${this.#streamUrl?.host ?? 'the server'}…`
-        : 'No quotes yet.';
-    return html`<tr><td colspan="8" part="message" class="message">${text}</td></tr>`;
-  }
-
-  #renderRow(row: Row): TemplateResult {
-    const v = (row.view ??= viewOf(row));
-    if (row.moves !== row.flashedMoves) {
-      row.flashedMoves = row.moves;
-      row.flashParity = row.flashParity ? 0 : 1;
-    }
-    const flash = row.move && row.moves ? `flash-${row.move}-${row.flashParity}` : '';
-    const symbol = row.tick.symbol;
-    const name = this.#names.get(symbol);
-    // Green and red (v.dir) mean one thing across the row: against the previous close. The latest
-    // tick's direction (row.move) only flashes the row and sets the arrow before the price.
-    return html`
-      <tr part="row${row.move ? ` ${row.move}` : ''}" class=${flash} data-symbol=${symbol}>
-        <th scope="row" part="cell symbol" class="symbol" title=${name ?? nothing}>
-          <span class="code">${symbol}</span><span part="name" class="name">${name ?? ''}</span>
-        </th>
-        <td part="cell price" class="num price" data-tick=${row.move ?? nothing}>${v.price}</td>
-        <td part="cell change" class="num change ${v.dir}">${v.change}</td>
-        <td part="cell change-pct" class="num change-pct ${v.dir}">${v.changePct}</td>
-        <td part="cell bid" class="num bid">${v.bid}</td>
-        <td part="cell ask" class="num ask">${v.ask}</td>
-        <td part="cell volume" class="num volume">${v.volume}</td>
-        <td part="cell sparkline" class="trend">
-          <svg class=${v.dir} viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">
-            <polyline points=${v.spark}></polyline>
-          </svg>
-        </td>
-      </tr>
-    `;
-  }
-}
-
-function newRow(tick: Tick): Row {
-  return { tick, prices: [tick.price], priceIds: [tick.id], move: null, moves: 0, flashedMoves: 0, flashParity: 0, view: null };
-}
-
-function viewOf(row: Row): RowView {
-  const t = row.tick;
-  return {
-    price: formatPrice(t.price),
-    change: formatChange(t.change),
-    changePct: formatChangePct(t.changePct),
-    bid: formatPrice(t.bid),
-    ask: formatPrice(t.ask),
-    volume: formatVolume(t.volume),
-    dir: direction(t.change),
-    spark: sparklinePoints(row.prices, SPARK_WIDTH, SPARK_HEIGHT, 2),
-  };
 }

@@ -18,7 +18,7 @@ export type Problem = {
   foreign?: boolean;
 };
 
-export type JsonAnswer = ({ ok: true; body: unknown } | ({ ok: false } & Problem)) & { status: number | null };
+type JsonAnswer = ({ ok: true; body: unknown } | ({ ok: false } & Problem)) & { status: number | null };
 
 /** A 4xx: asking again will not help. */
 export function isRefusal(problem: { status: number | null }): boolean {

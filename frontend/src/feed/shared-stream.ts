@@ -16,6 +16,9 @@
 //   readyState becomes CLOSED and it never retries; we then fetch the URL to learn why (requests.ts);
 // - without a resume point the server starts with `snapshot` (id = newest log id); with one it
 //   replays, or sends `reset` followed by a snapshot when the id is outside the log.
+//
+// (Over ~350 lines on purpose: the connection's states and every transition between them, which
+// are the EventSource's handlers and the reconciliation, stay in this one file.)
 
 import type { QuotesAnswer, Tick } from '../../../backend/types.ts';
 import { coalescingRunner } from './coalesce.ts';

@@ -23,7 +23,7 @@ export interface RowView {
 }
 
 /** The row's formatted cells. */
-export function viewOf(row: Row): RowView {
+function viewOf(row: Row): RowView {
   const t = row.tick;
   return {
     price: formatPrice(t.price),

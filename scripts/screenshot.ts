@@ -5,9 +5,9 @@
 //   npm run screenshot [-- --light]        dark by default
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestServer } from '../backend/test/helpers/server.ts';
+import { startTestServer } from './lib/server.ts';
 import { ensureFrontendBuilt } from '../frontend/build.ts';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../frontend/test/helpers/browser.ts';
+import { chromiumAvailable, CHROMIUM_PATH, launchBrowser } from './lib/chromium.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'frontend', 'screenshot.png');

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
-import { processCpuSeconds, spawnBenchProcess, startServerChild, type ServerChild } from './server-child.ts';
+import { processCpuSeconds, spawnBenchProcess } from './processes.ts';
+import { startServerChild, type ServerChild } from './server-child.ts';
 import { openCounter, type SseCounter } from './sse-counter.ts';
 import { machineBusySeconds, sleep } from './report.ts';
 

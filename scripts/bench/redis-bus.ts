@@ -7,7 +7,7 @@ import { createRedisBus } from '../../backend/bus/redis.ts';
 import { silentLogger } from '../../backend/logger.ts';
 import { createSimulator } from '../../backend/simulator/simulator.ts';
 import { BUILTIN_UNIVERSE } from '../../backend/simulator/universe.ts';
-import { redisAvailable, startRedis } from '../../backend/test/helpers/redis-server.ts';
+import { redisAvailable, startRedis } from '../lib/redis-server.ts';
 import type { LoggedTick } from '../../backend/types.ts';
 import { fixed, heading, int, percentile, sleep, table } from './report.ts';
 

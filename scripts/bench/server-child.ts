@@ -1,44 +1,13 @@
-// Runs the server under benchmark in a child process and reads what it costs from /proc: CPU time
-// (utime + stime of /proc/PID/stat) and memory (VmRSS, VmHWM of /proc/PID/status). Children are
-// stopped by PID, and killed at exit if a benchmark fails half-way.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Runs the server under benchmark in a child process (scripts/bench/server-process.ts) and reads
+// what it costs from /proc: CPU time (utime + stime of /proc/PID/stat) and memory (VmRSS, VmHWM of
+// /proc/PID/status).
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CLOCK_TICKS } from './report.ts';
+import { processCpuSeconds, spawnBenchProcess } from './processes.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 6_000;
 /** Bearer token for the admin routes of every benchmark server (loopback only). */
 const ADMIN_TOKEN = 'bench';
-
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) {
-    try {
-      if (child.pid) process.kill(child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-/** `node --import tsx scripts/bench/ENTRY ARGS…`, stdin/stdout/stderr piped, killed at exit if still running. */
-export function spawnBenchProcess(entry: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench', entry), ...args], { cwd: ROOT, stdio: 'pipe' });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  return child;
-}
-
-/** CPU seconds (user + system) a process has used, from fields 14 and 15 of /proc/PID/stat. */
-export function processCpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name, which may itself hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
 
 export interface ServerChild {
   readonly url: string;

@@ -5,7 +5,7 @@
 //
 // usage: node --import tsx scripts/bench/server-process.ts --db FILE --interval 2 …
 import fs from 'node:fs';
-import { startTestServer } from '../../backend/test/helpers/server.ts';
+import { startTestServer } from '../lib/server.ts';
 
 const argv = process.argv.slice(2);
 const options: Record<string, string> = {};

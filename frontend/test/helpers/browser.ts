@@ -1,37 +1,14 @@
-// Browser tests run Debian's Chromium through playwright-core against a real ticktape server.
+// Browser tests run Debian's Chromium (scripts/lib/chromium.ts) against a real ticktape server.
 // Without Chromium they are registered as skipped, with a loud notice, unless
 // TICKTAPE_REQUIRE_BROWSER=1 (CI), in which case the file fails saying what is missing.
-import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { suite, type Test } from 'uvu';
+import { CHROMIUM_PATH, chromiumAvailable, KEEP_NAMES_SHIM, launchBrowser } from '../../../scripts/lib/chromium.ts';
 import { ensureFrontendBuilt } from '../../build.ts';
 
-export const CHROMIUM_PATH = process.env.TICKTAPE_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH, chromiumAvailable, launchBrowser } from '../../../scripts/lib/chromium.ts';
+
 const REQUIRED = process.env.TICKTAPE_REQUIRE_BROWSER === '1';
-
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function chromiumAvailable(): boolean {
-  try {
-    fs.accessSync(CHROMIUM_PATH, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Launches headless Chromium. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS });
-}
 
 export interface BrowserContextState {
   browser: Browser;
@@ -66,9 +43,7 @@ export function browserSuite<S extends object = {}>(title: string) {
     });
     test.before.each(async (state) => {
       const context = await browser!.newContext();
-      // tsx compiles with esbuild's keepNames, which wraps named inner functions in `__name(…)`;
-      // functions we send to the page (evaluate, waitForFunction) need that helper there too.
-      await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+      await context.addInitScript(KEEP_NAMES_SHIM);
       const page = await context.newPage();
       page.on('pageerror', (err) => process.stderr.write(`[page error] ${err.message}\n`));
       Object.assign(state, { browser: browser!, context, page });

@@ -2,11 +2,11 @@
 // Starts a server with 100 symbols, opens the demo page in headless Chromium and reports the gaps
 // between animation frames and the long tasks over 5 s, after a 2 s warm-up.
 //
-//   node --import tsx frontend/bench/smoothness.ts [INTERVAL_MS]
+//   node --import tsx scripts/bench/smoothness-process.ts [INTERVAL_MS]   (npm run bench -- smoothness runs it)
 //
 // Every batch holds one tick per symbol, so the default 100 ms is 100 × 10 = 1,000 ticks/s.
-import { startTestServer } from '../../backend/test/helpers/server.ts';
-import { launchBrowser } from '../test/helpers/browser.ts';
+import { KEEP_NAMES_SHIM, launchBrowser } from '../lib/chromium.ts';
+import { startTestServer } from '../lib/server.ts';
 
 const interval = Number(process.argv[2] ?? 100);
 const letters = 'ABCDEFGHIJ';
@@ -16,7 +16,7 @@ const server = await startTestServer({ interval, symbols: symbols.join(','), see
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' }); // see test/helpers/browser.ts
+  await page.addInitScript(KEEP_NAMES_SHIM);
   await page.goto(server.url + '/');
   await page.waitForFunction(() => (document.querySelector('#live-table') as any)?.state === 'live');
   await page.waitForTimeout(2000); // warm-up: first render, JIT

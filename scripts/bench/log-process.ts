@@ -1,15 +1,15 @@
 // Benchmark of the SQLite event log: append throughput, replay page throughput on a 1M-row log,
 // the cost of opening it, and what retention pruning adds to each append. Prints figures only.
 //
-// usage: npx tsx scripts/bench-log.ts [rows=1000000]
+// usage: npx tsx scripts/bench/log-process.ts [rows=1000000]   (npm run bench -- log runs it)
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { openLog } from '../backend/log/log.ts';
-import type { TickDraft } from '../backend/types.ts';
+import { openLog } from '../../backend/log/log.ts';
+import type { TickDraft } from '../../backend/types.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'BRK.B', 'JPM', 'V', 'XOM', 'WMT'];

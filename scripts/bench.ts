@@ -14,7 +14,7 @@ import { machineLine } from './bench/report.ts';
 import { benchSmoothness } from './bench/smoothness.ts';
 
 const BENCHMARKS: Record<string, { run: () => Promise<void>; what: string }> = {
-  log: { run: benchLog, what: 'SQLite log: append, readAfter pages, open, pruning (scripts/bench-log.ts)' },
+  log: { run: benchLog, what: 'SQLite log: append, readAfter pages, open, pruning (scripts/bench/log-process.ts)' },
   fanout: { run: benchFanout, what: 'SSE fan-out to 1, 100, 1000 clients: ticks/s, events/s, MiB/s, server CPU' },
   latency: { run: benchLatency, what: 'tick ts -> client receipt, p50/p99/max, light load and 1000 clients' },
   replay: { run: benchReplay, what: 'replay of a 1M-tick log from Last-Event-ID: 0, all and one symbol; server RSS' },

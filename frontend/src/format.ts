@@ -97,7 +97,7 @@ export function parseSymbols(value: string | null | undefined): string[] | null 
   return seen.size ? [...seen] : null;
 }
 
-/** The largest log id the server accepts as a resume point (docs/CONTRACT: "up to 2^53"). */
+/** The largest log id the server accepts as a resume point (README.md, "Server-Sent Events": "up to 2^53"). */
 const MAX_EVENT_ID = 2 ** 53;
 
 /** Whether `id` is a resume point the server accepts: an integer from 0 to 2^53. */

@@ -457,7 +457,7 @@ export function helpText(): string {
 
 const cell = (markdown: string) => markdown.replaceAll('|', '\\|');
 
-/** The options table of README.md; `npx tsx scripts/readme-options.ts` prints it. */
+/** The options table of README.md; `npm run readme` writes it there. */
 export function optionsMarkdownTable(): string {
   const rows = NAMES.map((name) => {
     const def = OPTIONS[name];

@@ -1,6 +1,7 @@
 // Every error a client can see, in one catalogue: a stable code, an HTTP status and a message
 // naming what was wrong. Routes throw these; `errorMiddleware` turns them into
-// `{"error": "...", "code": "..."}`. Anything else becomes a 500 with no stack trace.
+// `{"error": "...", "code": "..."}`. Anything else becomes a 500 with no stack trace. README.md's
+// table of codes is generated from this catalogue (`npm run readme`, scripts/lib/error-docs.ts).
 import type Koa from 'koa';
 
 export class HttpError extends Error {
@@ -45,6 +46,8 @@ export const errors = {
   // Server state
   logUnavailable: () => new HttpError(503, 'LOG_UNAVAILABLE', 'the event log is unavailable'),
   internal: () => new HttpError(500, 'INTERNAL', 'internal server error'),
+  /** Koa's own 4xx (e.g. a malformed URL), in our shape: its status, its message when Koa exposes it. */
+  badRequest: (status: number, message: string) => new HttpError(status, 'BAD_REQUEST', message),
 } as const;
 
 export function errorBody(err: HttpError): string {
@@ -61,8 +64,7 @@ export function errorMiddleware(onUnexpected: (err: unknown) => void): Koa.Middl
       if (caught instanceof HttpError) {
         err = caught;
       } else if (isClientError(caught)) {
-        // Koa's own 4xx (e.g. a malformed URL): keep its status, give it our shape.
-        err = new HttpError(caught.status, 'BAD_REQUEST', caught.expose ? caught.message : 'bad request');
+        err = errors.badRequest(caught.status, caught.expose ? caught.message : 'bad request');
       } else {
         onUnexpected(caught);
         err = errors.internal();

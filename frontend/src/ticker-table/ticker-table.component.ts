@@ -38,8 +38,35 @@ export interface TickerStateDetail {
  *
  * @summary Live stock quotes from a ticktape `/stream`.
  *
- * @event ticker-tick - One per live or replayed tick (not for snapshot entries). `detail` is the
- *   tick. Bubbles and is composed.
+ * The tags below are the component's reference: `npm run readme` turns them into the tables of
+ * frontend/README.md, and frontend/test/readme-component-reference.test.ts fails when that README,
+ * these tags and the code (`static properties`, the public getters, the styles' `var(--ticker-…)`)
+ * disagree. Each `@attr` names an attribute of `static properties`; defaults are in brackets.
+ *
+ * @attr [src=`/stream` of the page's origin] - The SSE stream. The HTTP API is expected beside it
+ *   (`…/stream` → `…/api/quotes`, `…/api/symbols`), so a server under a proxy prefix needs only
+ *   `src="https://example.com/ticktape/stream"`.
+ * @attr [symbols=the whole universe, A–Z] - Comma-separated symbols to show, in this order
+ *   (case-insensitive; A–Z when empty or blank). Commas naming no symbol (`" , "`) are an error
+ *   (`BAD_SYMBOLS`), as on the server.
+ * @attr [last-event-id=none: start from a snapshot] - Replay every tick after this log id (`0` = the
+ *   start of the log), then go live. Digits only, up to 2^53, as the server reads `lastEventId`:
+ *   anything else (`""`, `" 5"`, `"1e3"`) is an error (`BAD_LAST_EVENT_ID`), not a replay.
+ * @attr [caption=one describing what is shown] - The table's `<caption>`.
+ * @attr [no-flash=false] - No row flash after a tick (there is never one under
+ *   `prefers-reduced-motion: reduce`).
+ * @attr [sparkline-length=48] - Recent prices drawn in the sparkline, 2 to 1000; a value that is not
+ *   a number means 48. The sparkline starts with up to 500 of them from the log
+ *   (`/api/quotes?history=N`).
+ * @attr state - Read-only: `connecting`, `live`, `replaying`, `reconnecting` or `error`.
+ *
+ * @prop status - Read-only: `{ state, caughtUp, message?, code? }`, the state with the number of
+ *   ticks caught up while replaying, and after an error the server's message and code.
+ * @prop lastSeenId - Read-only: the log id the table has been brought up to (`null` before any).
+ * @prop quotes - Read-only: the latest tick per shown symbol, in display order.
+ *
+ * @event ticker-tick - Once per live or replayed tick, in id order, never twice; not for snapshot
+ *   entries. `detail` is the tick. Bubbles and is composed.
  * @event ticker-state - The connection state changed. `detail` is `{ state, caughtUp, message?, code? }`.
  *   Bubbles and is composed.
  *
@@ -48,7 +75,8 @@ export interface TickerStateDetail {
  * @csspart table - The `<table>`.
  * @csspart caption - The table's caption.
  * @csspart header-cell - A column header cell.
- * @csspart row - A quote row (also carries the part `up` or `down`: the direction of the latest price move).
+ * @csspart row - A quote row (also carries the part `up` or `down`: the direction of the latest price
+ *   move, not the change against the previous close).
  * @csspart cell - Every body cell; each also has the part named after its column:
  *   `symbol`, `price`, `change`, `change-pct`, `bid`, `ask`, `volume`, `sparkline`.
  *   The tick arrow is `::part(price)::before`.
@@ -58,27 +86,31 @@ export interface TickerStateDetail {
  * Only `--ticker-bg` and `--ticker-fg` have light and dark defaults; the other colours' defaults
  * are mixed from those two, so setting them themes the table in either system scheme.
  *
- * @cssproperty --ticker-bg - Background.
- * @cssproperty --ticker-fg - Text colour.
- * @cssproperty --ticker-muted - Secondary text (headers, status, names, the tick arrow).
- * @cssproperty --ticker-border - Borders and row rules.
- * @cssproperty --ticker-header-bg - Column header background.
- * @cssproperty --ticker-row-hover - Row background under the pointer.
- * @cssproperty --ticker-up - Above the previous close (change columns, sparkline).
- * @cssproperty --ticker-down - Below the previous close (change columns, sparkline).
- * @cssproperty --ticker-flash - Row flash after a tick, whichever way it went.
- * @cssproperty --ticker-flash-up - Row flash after a rise (default: `--ticker-flash`).
- * @cssproperty --ticker-flash-down - Row flash after a fall (default: `--ticker-flash`).
- * @cssproperty --ticker-accent - Accent (the replaying indicator, the focus ring).
- * @cssproperty --ticker-font - Font family.
- * @cssproperty --ticker-mono-font - Font family of symbols and ids.
- * @cssproperty --ticker-font-size - Base font size (density).
- * @cssproperty --ticker-cell-padding-block - Vertical cell padding (density).
- * @cssproperty --ticker-cell-padding-inline - Horizontal cell padding (density).
- * @cssproperty --ticker-radius - Corner radius.
- * @cssproperty --ticker-flash-duration - Length of the row flash (250ms).
- * @cssproperty --ticker-sparkline-width - Width of the sparkline.
- * @cssproperty --ticker-sparkline-height - Height of the sparkline.
+ * @cssproperty [--ticker-bg=`#ffffff`, dark `#0f141c`] - Background.
+ * @cssproperty [--ticker-fg=`#111827`, dark `#e5e9f0`] - Text colour.
+ * @cssproperty [--ticker-muted=64% fg in bg] - Secondary text (headers, status, names, the tick arrow).
+ * @cssproperty [--ticker-border=11% fg in bg] - Borders and row rules.
+ * @cssproperty [--ticker-header-bg=3% fg in bg] - Column header background.
+ * @cssproperty [--ticker-row-hover=fg at 4% opacity] - Row background under the pointer.
+ * @cssproperty [--ticker-up=`#10b981` mixed 60% with fg] - Above the previous close (change columns,
+ *   sparkline).
+ * @cssproperty [--ticker-down=`#ef4444` mixed 70% with fg] - Below the previous close (change columns,
+ *   sparkline).
+ * @cssproperty [--ticker-flash=fg at 10% opacity] - Row flash after a tick, whichever way it went.
+ * @cssproperty [--ticker-flash-up=`--ticker-flash`] - Row flash after a rise, for pages that want it
+ *   to differ (not recommended: green and red already mean the change against the previous close).
+ * @cssproperty [--ticker-flash-down=`--ticker-flash`] - Row flash after a fall (see `--ticker-flash-up`).
+ * @cssproperty [--ticker-accent=`#3b82f6` mixed 75% with fg] - Accent (the replaying indicator, the
+ *   focus ring).
+ * @cssproperty [--ticker-font=the system UI sans-serif] - Font family.
+ * @cssproperty [--ticker-mono-font=the system UI monospace] - Font family of symbols and ids.
+ * @cssproperty [--ticker-font-size=0.875rem] - Base font size (density).
+ * @cssproperty [--ticker-cell-padding-block=0.45em] - Vertical cell padding (density).
+ * @cssproperty [--ticker-cell-padding-inline=0.8em] - Horizontal cell padding (density).
+ * @cssproperty [--ticker-radius=12px] - Corner radius.
+ * @cssproperty [--ticker-flash-duration=250ms] - Length of the row flash.
+ * @cssproperty [--ticker-sparkline-width=96px] - Width of the sparkline.
+ * @cssproperty [--ticker-sparkline-height=1.5em] - Height of the sparkline.
  */
 export class TickerTable extends LitElement {
   static override styles = tickerTableStyles;

@@ -1,0 +1,31 @@
+// README.md's table of error codes is the one generated from the catalogue, so it names every code
+// a client can get, with its status, and cannot drift from backend/http/errors.ts.
+import { readFileSync } from 'node:fs';
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { errors } from '../../http/errors.ts';
+import { currentBlock, expectedBlock, GENERATED_BLOCKS } from '../../../scripts/lib/readme.ts';
+
+const README = new URL('../../../README.md', import.meta.url);
+const ERRORS_BLOCK = GENERATED_BLOCKS.find((block) => block.name === 'error codes')!;
+
+test('README.md contains the generated error-code table, verbatim', () => {
+  const current = currentBlock(ERRORS_BLOCK);
+  assert.ok(current !== null, 'README.md has no <!-- generated: error codes … --> block; add its two marker lines and run `npm run readme`');
+  assert.fixture(current, expectedBlock(ERRORS_BLOCK), 'README.md\'s error codes differ from backend/http/errors.ts; run `npm run readme`');
+});
+
+test('the table has a row for every entry of the catalogue', () => {
+  const rows = expectedBlock(ERRORS_BLOCK).split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
+  assert.is(rows.length, Object.keys(errors).length);
+});
+
+test('README.md lists the codes once: no other list of them', () => {
+  const readme = readFileSync(README, 'utf8');
+  const outside = readme.replace(currentBlock(ERRORS_BLOCK) ?? '', '');
+  assert.not.match(outside, /`UNKNOWN_SYMBOL`, `BAD_SYMBOLS`/, 'README.md still has a hand-written list of error codes');
+});
+
+test.run();

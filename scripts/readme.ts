@@ -7,7 +7,7 @@ import { GENERATED_BLOCKS, ROOT, staleBlocks, withBlockRegenerated } from './lib
 
 if (process.argv.includes('--check')) {
   const stale = staleBlocks();
-  for (const name of stale) console.error(`stale: ${name}`);
+  for (const problem of stale) console.error(problem);
   process.exit(stale.length > 0 ? 1 : 0);
 }
 

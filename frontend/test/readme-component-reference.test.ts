@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { readComponentSource } from '../../scripts/lib/component-docs.ts';
-import { currentBlock, expectedBlock, GENERATED_BLOCKS } from '../../scripts/lib/readme.ts';
+import { blockProblem, GENERATED_BLOCKS } from '../../scripts/lib/readme.ts';
 
 const source = readComponentSource();
 const tagged = (tag: string) => source.tags.filter((t) => t.tag === tag);
@@ -45,9 +45,7 @@ test('each @cssproperty default names the values of the styles\' fallbacks', () 
 
 for (const block of GENERATED_BLOCKS.filter((b) => b.file === 'frontend/README.md')) {
   test(`frontend/README.md contains the generated ${block.name} table, verbatim`, () => {
-    const current = currentBlock(block);
-    assert.ok(current !== null, `frontend/README.md has no <!-- generated: ${block.name} … --> block; add its two marker lines and run \`npm run readme\``);
-    assert.fixture(current, expectedBlock(block), `frontend/README.md's ${block.name} differ from the component's JSDoc header; run \`npm run readme\``);
+    assert.is(blockProblem(block), null);
   });
 }
 

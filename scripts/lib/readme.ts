@@ -71,9 +71,22 @@ export function withBlockRegenerated(text: string, block: GeneratedBlock): strin
   return text.slice(0, at.start) + expectedBlock(block) + text.slice(at.end);
 }
 
-/** The blocks of `file` whose README text differs from what the code generates, by name. */
-export function staleBlocks(file?: string): string[] {
-  return GENERATED_BLOCKS.filter((block) => (file === undefined || block.file === file) && currentBlock(block) !== expectedBlock(block)).map(
-    (block) => `${block.file}: ${block.name}`,
-  );
+/** The block named `name` (`options`, `error codes`, `parts`, …). */
+export function generatedBlock(name: string): GeneratedBlock {
+  const block = GENERATED_BLOCKS.find((b) => b.name === name);
+  if (!block) throw new Error(`no generated README block named ${name}`);
+  return block;
+}
+
+/** Why the block's README does not hold it as generated now (no markers, or other text), or null. */
+export function blockProblem(block: GeneratedBlock): string | null {
+  const current = currentBlock(block);
+  if (current === null) return `${block.file} has no <!-- generated: ${block.name} … --> block; add its two marker lines and run \`npm run readme\``;
+  if (current !== expectedBlock(block)) return `${block.file}: the ${block.name} table differs from ${block.source}; run \`npm run readme\``;
+  return null;
+}
+
+/** What is wrong with each generated block, for `npm run readme -- --check`. */
+export function staleBlocks(): string[] {
+  return GENERATED_BLOCKS.map(blockProblem).filter((problem) => problem !== null);
 }

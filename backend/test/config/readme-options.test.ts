@@ -4,15 +4,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { currentBlock, expectedBlock, GENERATED_BLOCKS } from '../../../scripts/lib/readme.ts';
+import { blockProblem, generatedBlock } from '../../../scripts/lib/readme.ts';
 
 const README = new URL('../../../README.md', import.meta.url);
-const OPTIONS_BLOCK = GENERATED_BLOCKS.find((block) => block.name === 'options')!;
 
 test('README.md contains the generated options table, verbatim', () => {
-  const current = currentBlock(OPTIONS_BLOCK);
-  assert.ok(current !== null, 'README.md has no <!-- generated: options … --> block; add its two marker lines and run `npm run readme`');
-  assert.fixture(current, expectedBlock(OPTIONS_BLOCK), 'README.md\'s options table differs from OPTIONS in backend/config.ts; run `npm run readme`');
+  assert.is(blockProblem(generatedBlock('options')), null);
 });
 
 test('README.md has no second, stale options table', () => {

@@ -38,6 +38,11 @@ export interface SymbolSpec {
   spreadBps: number;
   /** Sensitivity to the common market factor; defaults to 1. */
   beta?: number;
+  /**
+   * Average daily volume in shares: the expected volume of a regular session (market model v2).
+   * Defaults to the built-in figure for a built-in symbol, else about $1 bn of stock a day.
+   */
+  adv?: number;
 }
 
 /**
@@ -70,3 +75,57 @@ export interface UniverseView {
   /** Upper-case symbol names of `specs()`. */
   names(): ReadonlySet<string>;
 }
+
+// ---- Market model v2 (backend/simulator/market.ts): a log of market events of several kinds ----
+
+/** Which part of the trading day an event belongs to, in New York exchange time. */
+export type MarketSession = 'pre-market' | 'regular' | 'after-hours' | 'closed';
+
+/** Fields every market event carries besides its id. */
+interface MarketEventBase {
+  /** Log sequence, one sequence across all kinds. */
+  id: number;
+  /** Milliseconds since the epoch (wall clock at generation). */
+  ts: number;
+  /** Simulated exchange time, ISO 8601 with the New York offset: `2026-03-02T09:30:00.250-05:00`. */
+  marketTime: string;
+  session: MarketSession;
+}
+
+/**
+ * A trade print: today's `Tick`, unchanged, plus the exchange clock and the sizes of the quote in
+ * force. `price` is the print (at the bid or the ask, sometimes the midpoint), `bid`/`ask` the
+ * quote it traded against, `volume` the day's volume of the whole market (printed or not).
+ */
+export interface TradeTick extends Tick {
+  kind: 'tick';
+  marketTime: string;
+  /** Shares bid / offered at the quote in force (round lots). */
+  bidSize: number;
+  askSize: number;
+  session: MarketSession;
+}
+
+/** A change of one symbol's best bid and offer. */
+export interface QuoteEvent extends MarketEventBase {
+  kind: 'quote';
+  symbol: string;
+  bid: number;
+  ask: number;
+  bidSize: number;
+  askSize: number;
+}
+
+/** A market-wide session change (pre-market, open, after-hours, close); `session` is the new one. */
+export interface StatusEvent extends MarketEventBase {
+  kind: 'status';
+}
+
+export type MarketEvent = TradeTick | QuoteEvent | StatusEvent;
+export type MarketEventKind = MarketEvent['kind'];
+
+/** What the market model produces: an event before the log has given it an id. */
+export type MarketEventDraft =
+  | Omit<TradeTick, 'id'>
+  | Omit<QuoteEvent, 'id'>
+  | Omit<StatusEvent, 'id'>;

@@ -20,6 +20,26 @@ export const BUILTIN_UNIVERSE: SymbolSpec[] = [
 ];
 
 /**
+ * Average daily volume (shares in a regular session) of the built-in symbols for market model v2,
+ * in the range their real counterparts traded in 2024. Kept beside, not inside, BUILTIN_UNIVERSE
+ * until the model is wired in, so the symbol list clients see does not change yet.
+ */
+export const BUILTIN_ADV: Readonly<Record<string, number>> = Object.freeze({
+  AAPL: 55_000_000,
+  MSFT: 20_000_000,
+  GOOGL: 25_000_000,
+  AMZN: 40_000_000,
+  NVDA: 250_000_000,
+  META: 13_000_000,
+  TSLA: 90_000_000,
+  JPM: 9_000_000,
+  V: 7_000_000,
+  XOM: 15_000_000,
+  KO: 14_000_000,
+  NFLX: 3_500_000,
+});
+
+/**
  * Parameters for a symbol named only with a price (`--symbols QAA:50`): a typical large cap, so
  * an ad-hoc name behaves like the rest of the feed.
  */

@@ -1,0 +1,141 @@
+// Stochastic volatility and heavy-tailed shocks for market model v2.
+//
+// A symbol's volatility at a moment is σ · D · G · u, where
+// - σ is the configured long-run volatility;
+// - D = exp(h − s_d²) is the day's level: h a Gaussian AR(1) from one trading day to the next
+//   (persistence φ_d, stationary s.d. s_d), part market-wide and part the symbol's own, so calm and
+//   turbulent weeks show on a chart and hit every symbol at once;
+// - G = exp(g − s_f²) the intraday level: g the same construction on a one-minute grid (half-life of
+//   tens of minutes), so bursts of activity last a while within a day;
+// - u the intraday U-shape (microstructure.ts), normalised separately.
+// With h ~ N(0, s_d²), E[D²] = E[e^(2h)]·e^(−2s_d²) = 1, likewise E[G²] = 1, and D, G are
+// independent: the model's expected variance is exactly σ², whatever s_d and s_f are.
+//
+// Heavy tails come from compound-Poisson shocks ("micro-jumps": order-flow imbalances, headlines)
+// on the one-minute grid, their sizes Student-t with ν = 3 (tail index 3, as measured on real
+// one-minute returns) scaled to unit variance and to the current D·G. Drawing the tails per grid
+// minute and not per model step keeps them the same at any --interval or --speed: a per-step t
+// shock would be washed out by the central limit theorem at 3 s steps and undiluted at 600 s.
+// Rare large news jumps (Merton, as in model v1) stay, with their compensator.
+import type { Rng } from './rng.ts';
+
+/** Parameters of the volatility process, shared by every symbol. */
+export interface VolatilityParams {
+  /** Day-to-day persistence φ_d of the daily log-volatility. */
+  dailyPersistence: number;
+  /** Stationary s.d. s_d of the daily log-volatility. */
+  dailyLogVolSd: number;
+  /** Half-life, in trading minutes, of the intraday log-volatility. */
+  intradayHalfLifeMinutes: number;
+  /** Stationary s.d. s_f of the intraday log-volatility. */
+  intradayLogVolSd: number;
+  /** Share of the log-volatility variance that is market-wide (common to all symbols). */
+  marketShare: number;
+  /** Share of each day's variance carried by micro-jumps. */
+  microJumpShare: number;
+  /** Expected micro-jumps per trading day (spread over the day like its variance). */
+  microJumpsPerDay: number;
+  /** Degrees of freedom of the micro-jump sizes (Student-t). */
+  microJumpDf: number;
+}
+
+export const DEFAULT_VOLATILITY: VolatilityParams = Object.freeze({
+  dailyPersistence: 0.97,
+  dailyLogVolSd: 0.5,
+  intradayHalfLifeMinutes: 30,
+  intradayLogVolSd: 0.4,
+  marketShare: 0.5,
+  microJumpShare: 0.3,
+  microJumpsPerDay: 15,
+  microJumpDf: 3,
+});
+
+/** News jumps in log price: a Poisson count per trading year, each N(mean, stdDev²). */
+export interface NewsJumps {
+  perYear: number;
+  mean: number;
+  stdDev: number;
+}
+
+/** As in model v1: a few a year, typically a few percent, slightly skewed to the downside. */
+export const DEFAULT_NEWS_JUMPS: NewsJumps = Object.freeze({ perYear: 3, mean: -0.005, stdDev: 0.04 });
+/** News may take at most this share of a symbol's variance (a very calm symbol gets fewer jumps). */
+const MAX_NEWS_SHARE = 0.4;
+/** A single micro-jump is capped (in log price): the t tail is real, a 30 % one-minute move is not. */
+export const MAX_MICRO_JUMP = 0.15;
+
+/** One step of a unit-variance Gaussian AR(1): stays N(0, 1) whatever φ. */
+export function ar1(x: number, phi: number, z: number): number {
+  return phi * x + Math.sqrt(1 - phi * phi) * z;
+}
+
+/** Per-minute persistence of the intraday component. */
+export function intradayPersistence(params: VolatilityParams): number {
+  return 2 ** (-1 / params.intradayHalfLifeMinutes);
+}
+
+/** Mixes a market-wide and an own unit-variance factor into one unit-variance factor. */
+export function mixFactor(market: number, own: number, marketShare: number): number {
+  return Math.sqrt(marketShare) * market + Math.sqrt(1 - marketShare) * own;
+}
+
+/** exp(s·x − s²) for a unit normal x: a volatility multiplier with E[multiplier²] = 1. */
+export function volMultiplier(x: number, sd: number): number {
+  return Math.exp(sd * x - sd * sd);
+}
+
+/** exp(κs·x − κ²s²/2) for a unit normal x: a multiplier with mean 1 (volume's share of the regime). */
+export function meanOneMultiplier(x: number, sd: number): number {
+  return Math.exp(sd * x - (sd * sd) / 2);
+}
+
+/** Student-t with `df` (integer ≥ 3) degrees of freedom, scaled to unit variance. */
+export function unitStudentT(rng: Rng, df: number): number {
+  let chi2 = 0;
+  for (let i = 0; i < df; i++) {
+    const z = rng.normal();
+    chi2 += z * z;
+  }
+  return rng.normal() * Math.sqrt((df - 2) / chi2);
+}
+
+/** A symbol's variance budget per trading day, split between its three sources. */
+export interface VarianceBudget {
+  /** σ²/252: the expected variance of one close-to-close return. */
+  daily: number;
+  /** Diffusion variance per day (before D²·G²). */
+  diffusion: number;
+  /** S.d. of one micro-jump (before D·G). */
+  microJumpSd: number;
+  /** News jumps per trading day, and their sizes. */
+  newsPerDay: number;
+  news: NewsJumps;
+}
+
+export const TRADING_DAYS_PER_YEAR = 252;
+
+export function varianceBudget(
+  volatility: number,
+  params: VolatilityParams = DEFAULT_VOLATILITY,
+  news: NewsJumps = DEFAULT_NEWS_JUMPS,
+): VarianceBudget {
+  const annual = volatility * volatility;
+  const daily = annual / TRADING_DAYS_PER_YEAR;
+  const newsSecondMoment = news.mean * news.mean + news.stdDev * news.stdDev;
+  const newsAnnual = Math.min(news.perYear * newsSecondMoment, MAX_NEWS_SHARE * annual);
+  const perYear = newsSecondMoment > 0 ? newsAnnual / newsSecondMoment : 0;
+  const newsShare = annual > 0 ? newsAnnual / annual : 0;
+  const microShare = Math.min(params.microJumpShare, 1 - newsShare);
+  return {
+    daily,
+    diffusion: daily * (1 - newsShare - microShare),
+    microJumpSd: Math.sqrt((daily * microShare) / params.microJumpsPerDay),
+    newsPerDay: perYear / TRADING_DAYS_PER_YEAR,
+    news,
+  };
+}
+
+/** E[e^J] − 1 of one news jump: the mean relative move the drift gives back. */
+export function newsCompensator(news: NewsJumps): number {
+  return Math.expm1(news.mean + (news.stdDev * news.stdDev) / 2);
+}

@@ -18,8 +18,8 @@
 // Volume. A step's expected volume is adv × Σ over its minutes of (the minute's share of adv ×
 // overlap × activity A), so session volume adds up to adv × E[A] = adv whatever the step; the
 // number of prints in the step is Poisson with that mean over the mean print size, and the step's
-// volume is their total (the printed ones drawn one by one, the rest summed by the normal law of
-// a sum of iid sizes). Only a bounded sample of prints reaches the tape (`maxEventsPerStep`);
+// volume is their total (the printed ones drawn one by one, the rest as one gamma draw with the
+// exact mean and variance of their sum). Only a bounded sample of prints reaches the tape (`maxEventsPerStep`);
 // `volume` counts them all.
 import type { MarketEventDraft, MarketSession, QuoteEvent, StatusEvent, SymbolSpec, TradeTick } from '../types.ts';
 import {
@@ -34,7 +34,6 @@ import {
   MIDPOINT_SHARE,
   SPREAD_NOISE_SD,
   TRADE_SIZE_MEAN,
-  TRADE_SIZE_VARIANCE,
   averageDailyVolume,
   dayProfile,
   meanQuoteLots,
@@ -43,13 +42,13 @@ import {
   quoteSize,
   tradeSide,
   tradeSize,
+  unseenVolume,
   type DayProfile,
 } from './microstructure.ts';
 import { fromCents, roundTo, symbolModel, toCents } from './model.ts';
 import { createRng, isRngState, symbolStream, type Rng, type RngState } from './rng.ts';
 import {
   DEFAULT_VOLATILITY,
-  MAX_MICRO_JUMP,
   TRADING_DAYS_PER_YEAR,
   ar1,
   intradayPersistence,
@@ -60,12 +59,16 @@ import {
   varianceBudget,
   volMultiplier,
   type VarianceBudget,
+  type VolatilityParams,
 } from './volatility.ts';
 
 /** Recorded in every checkpoint; model v1 is simulator.ts (one mid-priced tick per symbol per step). */
 export const MARKET_MODEL_VERSION = 2;
 
-/** How strongly volume follows the volatility regime: A = E-normalised D^κd · G^κf in log terms. */
+/**
+ * How strongly volume follows the volatility regime: A = e^(κd·h − κd²s_d²/2) · e^(κf·g − κf²s_f²/2)
+ * (mean 1), so turbulent days and minutes trade more. κf is fixed at 1.5 (refreshIntradayScales).
+ */
 const VOLUME_FOLLOWS_DAILY_VOL = 0.5;
 const VOLUME_FOLLOWS_INTRADAY_VOL = 1.5;
 /** The spread widens with the square root of the intraday volatility level. */
@@ -85,6 +88,8 @@ export interface MarketOptions {
   hours: TradingHours;
   /** `YYYY-MM-DD`: the tape starts at the first session of the first trading day on or after it. */
   startDate: string;
+  /** Volatility-process parameters, for experiments; DEFAULT_VOLATILITY otherwise. */
+  volatility?: Partial<VolatilityParams>;
 }
 
 export interface Market {
@@ -201,7 +206,7 @@ const MARKET_ACTIVITY = '\u0000v2-market-activity';
 export function createMarket(opts: MarketOptions): Market {
   validate(opts);
   const universe: readonly SymbolSpec[] = Object.freeze(opts.universe.map((spec) => ({ ...spec })));
-  const vol = DEFAULT_VOLATILITY;
+  const vol: VolatilityParams = { ...DEFAULT_VOLATILITY, ...opts.volatility };
   const intradayPhi = intradayPersistence(vol);
   const stepMs = Math.max(1, Math.round(opts.stepSeconds * 1000));
   const n = universe.length;
@@ -305,11 +310,17 @@ export function createMarket(opts: MarketOptions): Market {
     refreshIntradayScales();
   }
 
+  // G = e^(s·x − s²) and its volume multiplier e^(κs·x − κ²s²/2) = (e^(s·x))^κ · e^(−κ²s²/2), with
+  // κ = 1.5 so one exp and one sqrt serve both (this runs per symbol per trading minute).
+  const sf = vol.intradayLogVolSd;
+  const gConstant = Math.exp(-sf * sf);
+  const activityConstant = Math.exp(-((VOLUME_FOLLOWS_INTRADAY_VOL * sf) ** 2) / 2);
+
   function refreshIntradayScales(): void {
     for (let i = 0; i < n; i++) {
-      const x = mixFactor(clock.intradayMarket, symbols[i].intradayOwn, vol.marketShare);
-      minuteScale[i] = volMultiplier(x, vol.intradayLogVolSd);
-      activity[i] = dailyActivity[i] * meanOneMultiplier(x, VOLUME_FOLLOWS_INTRADAY_VOL * vol.intradayLogVolSd);
+      const e = Math.exp(sf * mixFactor(clock.intradayMarket, symbols[i].intradayOwn, vol.marketShare));
+      minuteScale[i] = e * gConstant;
+      activity[i] = dailyActivity[i] * e * Math.sqrt(e) * activityConstant;
     }
   }
 
@@ -317,14 +328,16 @@ export function createMarket(opts: MarketOptions): Market {
   function drawJumps(i: number, weight: number, scale: number): number {
     const rng = activityRngs[i];
     const b = models[i].budget;
+    // One Poisson count for both kinds (cheap when, as nearly always, it is 0), then each jump is
+    // news with probability newsRate / totalRate: the same law as two independent counts.
+    const microRate = vol.microJumpsPerDay * weight;
+    const newsRate = b.newsPerDay * weight;
+    const count = poissonCount(microRate + newsRate, rng);
     let sum = 0;
-    const micro = poissonCount(vol.microJumpsPerDay * weight, rng);
-    for (let j = 0; j < micro; j++) {
-      const size = b.microJumpSd * scale * unitStudentT(rng, vol.microJumpDf);
-      sum += Math.max(-MAX_MICRO_JUMP, Math.min(MAX_MICRO_JUMP, size));
+    for (let j = 0; j < count; j++) {
+      if (rng.uniform() * (microRate + newsRate) < newsRate) sum += b.news.mean + b.news.stdDev * rng.normal();
+      else sum += b.microJumpSd * scale * unitStudentT(rng, vol.microJumpDf, vol.microJumpBound);
     }
-    const news = poissonCount(b.newsPerDay * weight, rng);
-    for (let j = 0; j < news; j++) sum += b.news.mean + b.news.stdDev * rng.normal();
     return sum;
   }
 
@@ -367,10 +380,12 @@ export function createMarket(opts: MarketOptions): Market {
     jump.fill(0);
     let weight = 0;
 
+    let openingCross = false;
     if (clock.opening) {
       out.push(status(ts, span.start, span.session));
       clock.opening = false;
       if (clock.newDay) {
+        openingCross = true;
         clock.newDay = false;
         enterDay();
         // The closed span: its share of the day's variance at G = 1, as one move.
@@ -382,9 +397,11 @@ export function createMarket(opts: MarketOptions): Market {
       }
     }
 
-    // Walk the step's one-minute cells: activity is drawn as each minute is entered.
+    // Walk the step's one-minute cells: activity is drawn as each minute is entered. A day's first
+    // step is its opening cross: the closed span's move and the opening quotes, taking no time, so
+    // the first minute's return is the first minute's and not the night's.
     const t0 = clock.t;
-    const t1 = Math.min(t0 + stepMs, span.end);
+    const t1 = openingCross ? t0 : Math.min(t0 + stepMs, span.end);
     let lastMinute = 0;
     for (let c = t0; c < t1; ) {
       const m = Math.floor((c - span.start) / MINUTE_MS);
@@ -451,10 +468,7 @@ export function createMarket(opts: MarketOptions): Market {
       const count = poissonCount((model.adv * volumeMean[i]) / TRADE_SIZE_MEAN, rng);
       const k = reports ? Math.min(count, cap) : 0;
       const unprinted = count - k;
-      if (unprinted > 0) {
-        const sum = unprinted * TRADE_SIZE_MEAN + Math.sqrt(unprinted * TRADE_SIZE_VARIANCE) * rng.normal();
-        s.volume += Math.max(unprinted, Math.round(sum));
-      }
+      if (unprinted > 0) s.volume += unseenVolume(rng, unprinted);
       const events = perSymbol[i];
       events.length = 0;
       if (!reports) {
@@ -475,9 +489,9 @@ export function createMarket(opts: MarketOptions): Market {
     for (let round = 0; out.length - base < total; round++) {
       for (let i = 0; i < n; i++) if (round < perSymbol[i].length) out.push(perSymbol[i][round]);
     }
-    const span01 = t1 - t0;
+    const duration = t1 - t0;
     for (let j = base; j < out.length; j++) {
-      out[j].marketTime = formatMarketTime(t0 + Math.floor(((j - base + 0.5) * span01) / total), day);
+      out[j].marketTime = formatMarketTime(t0 + Math.floor(((j - base + 0.5) * duration) / total), day);
     }
 
     clock.t = t1;

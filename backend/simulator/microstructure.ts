@@ -28,7 +28,7 @@ const EXTENDED_VOLUME = Object.freeze({ preMarket: 0.03, afterHours: 0.03 });
 const EXTENDED_SPREAD_MULTIPLE = 3;
 
 // The U-shapes: 1 + a·e^(−t/τ) after the open and 1 + b·e^(−t/τ) before the close (t in minutes).
-const VARIANCE_SHAPE = { open: 4, openMinutes: 15, close: 2.5, closeMinutes: 12 };
+const VARIANCE_SHAPE = { open: 4, openMinutes: 15, close: 4, closeMinutes: 12 };
 const VOLUME_SHAPE = { open: 3, openMinutes: 15, close: 3.5, closeMinutes: 12 };
 const SPREAD_SHAPE = { open: 2, openMinutes: 10, close: 0.3, closeMinutes: 15 };
 
@@ -164,6 +164,37 @@ export function poissonCount(mean: number, rng: Rng): number {
     cumulative += p;
   }
   return k;
+}
+
+/**
+ * Gamma(shape, 1) by Marsaglia & Tsang (2000), with the u^(1/a) boost below shape 1. Used for the
+ * total size of the prints a step does not show: a gamma with the exact mean and variance of the
+ * sum stays positive and unbiased where a normal approximation would need clipping (a few dozen
+ * heavy-tailed sizes are far from normal).
+ */
+export function gammaSample(rng: Rng, shape: number): number {
+  if (shape < 1) return gammaSample(rng, shape + 1) * rng.uniform() ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = rng.normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.uniform();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** Total shares of `count` prints not drawn one by one: gamma-distributed, exact mean and variance. */
+export function unseenVolume(rng: Rng, count: number): number {
+  if (count <= 0) return 0;
+  const mean = count * TRADE_SIZE_MEAN;
+  const variance = count * TRADE_SIZE_VARIANCE;
+  return Math.round(gammaSample(rng, (mean * mean) / variance) * (variance / mean));
 }
 
 // ---- Quotes ----

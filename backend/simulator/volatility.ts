@@ -37,6 +37,8 @@ export interface VolatilityParams {
   microJumpsPerDay: number;
   /** Degrees of freedom of the micro-jump sizes (Student-t). */
   microJumpDf: number;
+  /** Micro-jump sizes are truncated at this many units of the t (before scaling). */
+  microJumpBound: number;
 }
 
 export const DEFAULT_VOLATILITY: VolatilityParams = Object.freeze({
@@ -45,9 +47,10 @@ export const DEFAULT_VOLATILITY: VolatilityParams = Object.freeze({
   intradayHalfLifeMinutes: 30,
   intradayLogVolSd: 0.4,
   marketShare: 0.5,
-  microJumpShare: 0.3,
-  microJumpsPerDay: 15,
-  microJumpDf: 3,
+  microJumpShare: 0.15,
+  microJumpsPerDay: 6,
+  microJumpDf: 4,
+  microJumpBound: 12,
 });
 
 /** News jumps in log price: a Poisson count per trading year, each N(mean, stdDev²). */
@@ -61,8 +64,6 @@ export interface NewsJumps {
 export const DEFAULT_NEWS_JUMPS: NewsJumps = Object.freeze({ perYear: 3, mean: -0.005, stdDev: 0.04 });
 /** News may take at most this share of a symbol's variance (a very calm symbol gets fewer jumps). */
 const MAX_NEWS_SHARE = 0.4;
-/** A single micro-jump is capped (in log price): the t tail is real, a 30 % one-minute move is not. */
-export const MAX_MICRO_JUMP = 0.15;
 
 /** One step of a unit-variance Gaussian AR(1): stays N(0, 1) whatever φ. */
 export function ar1(x: number, phi: number, z: number): number {
@@ -89,14 +90,51 @@ export function meanOneMultiplier(x: number, sd: number): number {
   return Math.exp(sd * x - (sd * sd) / 2);
 }
 
-/** Student-t with `df` (integer ≥ 3) degrees of freedom, scaled to unit variance. */
-export function unitStudentT(rng: Rng, df: number): number {
-  let chi2 = 0;
-  for (let i = 0; i < df; i++) {
-    const z = rng.normal();
-    chi2 += z * z;
+/** Student-t density up to its constant. */
+function tKernel(x: number, df: number): number {
+  return (1 + (x * x) / df) ** (-(df + 1) / 2);
+}
+
+/** S.d. of a Student-t(df) truncated to |t| ≤ bound, by Simpson's rule (the truncation is ours). */
+export function truncatedTSd(df: number, bound: number): number {
+  const steps = 20_000;
+  const h = bound / steps;
+  let mass = 0;
+  let second = 0;
+  for (let i = 0; i <= steps; i++) {
+    const x = i * h;
+    const w = i === 0 || i === steps ? 1 : i % 2 ? 4 : 2;
+    const f = tKernel(x, df);
+    mass += w * f;
+    second += w * x * x * f;
   }
-  return rng.normal() * Math.sqrt((df - 2) / chi2);
+  return Math.sqrt(second / mass);
+}
+
+const truncatedSdCache = new Map<string, number>();
+
+/**
+ * Student-t with `df` (integer ≥ 3) degrees of freedom, truncated at `bound` of its own units by
+ * rejection and scaled to unit variance exactly (the truncated variance is computed once). The
+ * truncation gives every moment a finite value, so realised volatility converges; below it the
+ * tail is the t's power law.
+ */
+export function unitStudentT(rng: Rng, df: number, bound: number): number {
+  const key = `${df}:${bound}`;
+  let sd = truncatedSdCache.get(key);
+  if (sd === undefined) {
+    sd = truncatedTSd(df, bound);
+    truncatedSdCache.set(key, sd);
+  }
+  for (;;) {
+    let chi2 = 0;
+    for (let i = 0; i < df; i++) {
+      const z = rng.normal();
+      chi2 += z * z;
+    }
+    const t = rng.normal() * Math.sqrt(df / chi2);
+    if (Math.abs(t) <= bound) return t / sd;
+  }
 }
 
 /** A symbol's variance budget per trading day, split between its three sources. */

@@ -172,7 +172,6 @@ interface SymbolModel {
   rho: number;
   rhoBar: number;
   dailyDrift: number;
-  newsCompensation: number;
   adv: number;
   meanLots: number;
 }
@@ -220,7 +219,6 @@ export function createMarket(opts: MarketOptions): Market {
       rho,
       rhoBar: Math.sqrt(1 - rho * rho),
       dailyDrift: spec.drift / TRADING_DAYS_PER_YEAR,
-      newsCompensation: budget.newsPerDay * newsCompensator(budget.news),
       adv,
       meanLots: meanQuoteLots(adv),
     };
@@ -241,6 +239,8 @@ export function createMarket(opts: MarketOptions): Market {
   const minuteScale = new Float64Array(n);
   const activity = new Float64Array(n);
   const dailyActivity = new Float64Array(n);
+  /** Today's news compensator per unit of day weight (news sizes follow D). */
+  const newsCompensation = new Float64Array(n);
   const perSymbol: Array<Array<Omit<TradeTick, 'id'> | Omit<QuoteEvent, 'id'>>> = universe.map(() => []);
 
   let clock: ClockState;
@@ -306,6 +306,8 @@ export function createMarket(opts: MarketOptions): Market {
       const x = mixFactor(clock.dailyMarket, symbols[i].dailyOwn, vol.marketShare);
       dayScale[i] = volMultiplier(x, vol.dailyLogVolSd);
       dailyActivity[i] = meanOneMultiplier(x, VOLUME_FOLLOWS_DAILY_VOL * vol.dailyLogVolSd);
+      const b = models[i].budget;
+      newsCompensation[i] = b.newsPerDay * newsCompensator(b.news, Math.sqrt(b.daily) * dayScale[i]);
     }
     refreshIntradayScales();
   }
@@ -335,8 +337,9 @@ export function createMarket(opts: MarketOptions): Market {
     const count = poissonCount(microRate + newsRate, rng);
     let sum = 0;
     for (let j = 0; j < count; j++) {
-      if (rng.uniform() * (microRate + newsRate) < newsRate) sum += b.news.mean + b.news.stdDev * rng.normal();
-      else sum += b.microJumpSd * scale * unitStudentT(rng, vol.microJumpDf, vol.microJumpBound);
+      if (rng.uniform() * (microRate + newsRate) < newsRate) {
+        sum += Math.sqrt(b.daily) * dayScale[i] * (b.news.mean + b.news.stdDev * rng.normal());
+      } else sum += b.microJumpSd * scale * unitStudentT(rng, vol.microJumpDf, vol.microJumpBound);
     }
     return sum;
   }
@@ -437,7 +440,7 @@ export function createMarket(opts: MarketOptions): Market {
       // news jumps' E[e^J] − 1, so E[S] grows at the configured drift.
       const microJumpVar = vol.microJumpsPerDay * model.budget.microJumpSd ** 2 * d2 * weightedG2[i];
       const nonNewsVar = diffusionVar + microJumpVar;
-      const drift = (model.dailyDrift - model.newsCompensation) * weight - nonNewsVar / 2;
+      const drift = (model.dailyDrift - newsCompensation[i]) * weight - nonNewsVar / 2;
       const z = model.rho * marketZ + model.rhoBar * rng.normal();
       let move = drift + Math.sqrt(diffusionVar) * z + jump[i];
       if (s.shock !== 1) {

@@ -53,17 +53,19 @@ export const DEFAULT_VOLATILITY: VolatilityParams = Object.freeze({
   microJumpBound: 12,
 });
 
-/** News jumps in log price: a Poisson count per trading year, each N(mean, stdDev²). */
+/**
+ * News jumps in log price: a Poisson count per trading year, each N(mean, stdDev²) in units of the
+ * symbol's current daily volatility σ_d·D, so a calm stock's news moves it less than a volatile
+ * one's and news comes bigger in turbulent times (as it does: it is part of the clustering).
+ */
 export interface NewsJumps {
   perYear: number;
   mean: number;
   stdDev: number;
 }
 
-/** As in model v1: a few a year, typically a few percent, slightly skewed to the downside. */
-export const DEFAULT_NEWS_JUMPS: NewsJumps = Object.freeze({ perYear: 3, mean: -0.005, stdDev: 0.04 });
-/** News may take at most this share of a symbol's variance (a very calm symbol gets fewer jumps). */
-const MAX_NEWS_SHARE = 0.4;
+/** A few a year, typically 2–3 daily standard deviations, slightly skewed to the downside. */
+export const DEFAULT_NEWS_JUMPS: NewsJumps = Object.freeze({ perYear: 3, mean: -0.3, stdDev: 2.5 });
 
 /** One step of a unit-variance Gaussian AR(1): stays N(0, 1) whatever φ. */
 export function ar1(x: number, phi: number, z: number): number {
@@ -145,7 +147,7 @@ export interface VarianceBudget {
   diffusion: number;
   /** S.d. of one micro-jump (before D·G). */
   microJumpSd: number;
-  /** News jumps per trading day, and their sizes. */
+  /** News jumps per trading day, and their sizes in units of √daily·D. */
   newsPerDay: number;
   news: NewsJumps;
 }
@@ -157,23 +159,22 @@ export function varianceBudget(
   params: VolatilityParams = DEFAULT_VOLATILITY,
   news: NewsJumps = DEFAULT_NEWS_JUMPS,
 ): VarianceBudget {
-  const annual = volatility * volatility;
-  const daily = annual / TRADING_DAYS_PER_YEAR;
-  const newsSecondMoment = news.mean * news.mean + news.stdDev * news.stdDev;
-  const newsAnnual = Math.min(news.perYear * newsSecondMoment, MAX_NEWS_SHARE * annual);
-  const perYear = newsSecondMoment > 0 ? newsAnnual / newsSecondMoment : 0;
-  const newsShare = annual > 0 ? newsAnnual / annual : 0;
-  const microShare = Math.min(params.microJumpShare, 1 - newsShare);
+  const daily = (volatility * volatility) / TRADING_DAYS_PER_YEAR;
+  const newsPerDay = news.perYear / TRADING_DAYS_PER_YEAR;
+  // E[J²] = daily·E[D²]·(m² + s²) = daily·(m² + s²): news takes that share of each day's variance.
+  const newsShare = newsPerDay * (news.mean * news.mean + news.stdDev * news.stdDev);
+  const microShare = params.microJumpShare;
   return {
     daily,
-    diffusion: daily * (1 - newsShare - microShare),
+    diffusion: daily * Math.max(0, 1 - newsShare - microShare),
     microJumpSd: Math.sqrt((daily * microShare) / params.microJumpsPerDay),
-    newsPerDay: perYear / TRADING_DAYS_PER_YEAR,
+    newsPerDay,
     news,
   };
 }
 
-/** E[e^J] − 1 of one news jump: the mean relative move the drift gives back. */
-export function newsCompensator(news: NewsJumps): number {
-  return Math.expm1(news.mean + (news.stdDev * news.stdDev) / 2);
+/** E[e^J] − 1 of one news jump at daily volatility `dailySd` (= √daily·D). */
+export function newsCompensator(news: NewsJumps, dailySd: number): number {
+  const sd = news.stdDev * dailySd;
+  return Math.expm1(news.mean * dailySd + (sd * sd) / 2);
 }

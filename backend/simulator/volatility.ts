@@ -12,8 +12,9 @@
 // independent: the model's expected variance is exactly σ², whatever s_d and s_f are.
 //
 // Heavy tails come from compound-Poisson shocks ("micro-jumps": order-flow imbalances, headlines)
-// on the one-minute grid, their sizes Student-t with ν = 3 (tail index 3, as measured on real
-// one-minute returns) scaled to unit variance and to the current D·G. Drawing the tails per grid
+// on the one-minute grid, their sizes Student-t with ν = 4 (truncated far out, so every moment is
+// finite) scaled to unit variance and to the current D·G; mixed with the regimes and the U-shape
+// this gives one-minute returns a tail index near 3, as measured on real ones. Drawing the tails per grid
 // minute and not per model step keeps them the same at any --interval or --speed: a per-step t
 // shock would be washed out by the central limit theorem at 3 s steps and undiluted at 600 s.
 // Rare large news jumps (Merton, as in model v1) stay, with their compensator.

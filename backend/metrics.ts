@@ -4,6 +4,7 @@
 // per batch (write latency) and per HTTP request, never per client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Bus } from './bus/bus.ts';
+import type { Conflicts } from './cluster/conflicts.ts';
 import type { EventLog } from './log/event-log.ts';
 import type { Hub } from './stream/hub.ts';
 import type { LoggedTick } from './types.ts';
@@ -16,6 +17,8 @@ export interface MetricsSources {
   generating: () => boolean;
   /** Observed as batches are broadcast, so made before the registry (see writeLatencyMetric). */
   writeLatency: WriteLatency;
+  /** Absent: no conflict is ever reported (the metrics read 0). */
+  conflicts?: Conflicts;
 }
 
 export function createMetrics(sources: MetricsSources): Registry {
@@ -64,6 +67,13 @@ export function createMetrics(sources: MetricsSources): Registry {
   gauge('ticktape_log_bytes', 'Size of the SQLite database and WAL files.', () => safe(() => log.stats().bytes));
   gauge('ticktape_log_healthy', '1 while the log answers, 0 after a storage error.', () => (log.healthy() ? 1 : 0));
   mirrored('ticktape_log_append_errors_total', 'Appends to the log that failed and were rolled back (a failing node is degraded in /healthz).', () => log.appendErrors().total);
+  const conflicts = sources.conflicts;
+  gauge('ticktape_history_conflict', '1 while this node has an open conflict with the cluster\'s history (see /healthz `conflict`), else 0.', () =>
+    conflicts?.current() ? 1 : 0,
+  );
+  mirrored('ticktape_history_conflicts_total', 'Conflicts with the cluster\'s history found (a foreign stream entry, another generator, another history), each episode once.', () =>
+    conflicts?.total() ?? 0,
+  );
   registry.registerMetric(sources.writeLatency.histogram);
   return registry;
 }

@@ -16,7 +16,8 @@ import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory.ts';
 import { createRedisBus, type RedisBusOptions } from './bus/redis.ts';
 import { createFeedHead } from './cluster/feed-head.ts';
-import { createFollower } from './cluster/follower.ts';
+import { createConflicts, type Conflicts } from './cluster/conflicts.ts';
+import { createFollower, type Follower } from './cluster/follower.ts';
 import { leaderMayGenerate, startLeadership } from './cluster/leadership.ts';
 import { createLease } from './cluster/lease.ts';
 import { fixedUniverse, shareUniverse } from './cluster/shared-universe.ts';
@@ -30,6 +31,7 @@ import { continuedSeed, type SeedSource } from './pipeline/checkpoint.ts';
 import { broadcastTo, createPipeline } from './pipeline/pipeline.ts';
 import { createTickGenerator, type TickGenerator } from './pipeline/tick-generator.ts';
 import { createHub } from './stream/hub.ts';
+import { historyResetFrame } from './stream/sse.ts';
 import type { LoggedTick, UniverseView } from './types.ts';
 
 export type { SeedSource } from './pipeline/checkpoint.ts';
@@ -79,8 +81,13 @@ interface NodeContext {
   now: () => number;
   /** The pipeline's broadcast step: this node's SSE clients. */
   broadcast: (batch: LoggedTick[]) => void;
-  /** Ends every SSE stream: a follower does before it starts its log over. */
-  endStreams: () => void;
+  /**
+   * Resets every SSE stream to the history `epoch` (a reset event that clears the client's resume
+   * point, then the end): a follower does before it starts its log over.
+   */
+  resetStreams: (epoch: string) => void;
+  /** This node's open conflicts with the cluster's history (for /healthz and /metrics). */
+  conflicts: Conflicts;
   closers: Closers;
 }
 
@@ -112,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
     const config = { ...options.config, seed: seed.seed };
 
     const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
+    const conflicts = createConflicts(logger);
     const writeLatency = writeLatencyMetric(now);
     const role = START_ROLE[config.role]({
       config,
@@ -121,7 +129,8 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       logger,
       now,
       broadcast: broadcastTo(hub, writeLatency.observe),
-      endStreams: () => hub.endAll(),
+      resetStreams: (epoch) => hub.resetAll(historyResetFrame(log.oldestId(), log.lastId(), epoch)),
+      conflicts,
       closers,
     });
     const { bus, generator } = role;
@@ -132,6 +141,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       generated: () => generator?.generated() ?? 0,
       generating: () => generator?.generating() ?? false,
       writeLatency,
+      conflicts,
     });
     const app = createApp({
       role: config.role,
@@ -147,6 +157,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       serveStream: config.role !== 'simulator',
       catchUp: role.catchUp,
       replayPage: options.replayPage,
+      conflicts,
     });
 
     const httpServer = http.createServer(app.callback());
@@ -177,26 +188,52 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   }
 }
 
-/** `--role all`: generates, streams and (with Redis) publishes. Also a simulator with no Redis of its own. */
+/**
+ * `--role all`: generates, streams and (with Redis) publishes. Also a simulator with no Redis of its
+ * own. It is the single generator by configuration, so another writer on its stream is a mistake
+ * to report, not a race to win: it stops generating for good, follows the cluster's history (its
+ * follower starts over and resets its clients) and reports the conflict until it is restarted.
+ */
 function startAll(node: NodeContext): RoleNode {
-  const { config, log, logger } = node;
-  const bus = openBus(node, { source: logSource(log) });
+  const { config, log, logger, conflicts } = node;
+  let follower: Follower | null = null;
+  const bus = openBus(node, {
+    source: logSource(log),
+    onConflict: (found) => {
+      if (follower) return;
+      generator.stop();
+      conflicts.report(found.reason, { ...found, action: 'stopped generating; following the cluster\'s history' });
+      follower = createFollower({ log, bus, logger, pipeline, startingOver: node.resetStreams, conflicts });
+      // From what the stream confirmed of ours: the follower compares the rest and starts over.
+      follower.start(Math.min(bus.stats().publishedUpTo, log.lastId()));
+    },
+  });
   const universe = openUniverse(node, 'announce');
   const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
   const generator = createTickGenerator({ config, log, logger, pipeline, now: node.now });
   generator.start();
-  return { bus, universe, generator, stop: () => generator.stop() };
+  return {
+    bus,
+    universe,
+    generator,
+    catchUp: (id) => follower?.catchUp(id) ?? Promise.resolve(),
+    stop: () => {
+      generator.stop();
+      follower?.stop();
+    },
+  };
 }
 
 /** `--role edge`: follows the feed into its own log and serves it, in the cluster's universe. */
 function startEdge(node: NodeContext): RoleNode {
   const { log, logger } = node;
   // Its source is empty: even after Redis lost the stream an edge republishes nothing.
-  const bus = openBus(node, { source: { readAfter: () => [], lastId: () => 0 } });
+  const bus = openBus(node, { source: { readAfter: () => [], lastId: () => 0, epoch: () => log.epoch() } });
   const universe = openUniverse(node, 'adopt');
   const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
-  const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.endStreams });
-  follower.start();
+  const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.resetStreams, conflicts: node.conflicts });
+  // Its newest tick is checked against the feed's: the stream may hold another history by now.
+  follower.start(Math.max(0, log.lastId() - 1));
   return { bus, universe, generator: null, catchUp: follower.catchUp, stop: () => follower.stop() };
 }
 
@@ -212,7 +249,7 @@ function startSimulator(node: NodeContext): RoleNode {
   const feedHead = createFeedHead(redis);
   closers.push(() => feedHead.close());
   const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
-  const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.endStreams });
+  const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.resetStreams, conflicts: node.conflicts });
   const generator = createTickGenerator({ config, log, logger, pipeline, now: node.now, mayGenerate: leaderMayGenerate(lease, bus) });
   const leadership = startLeadership({ lease, bus, log, logger, generator, follower, feedLastId: () => feedHead.lastId() });
   closers.push(() => leadership.handOver());
@@ -220,7 +257,7 @@ function startSimulator(node: NodeContext): RoleNode {
 }
 
 /** The node's bus: the one given in options, else Redis when configured, else in-process. */
-function openBus(node: NodeContext, writing: Pick<RedisBusOptions, 'source' | 'fence'>): Bus {
+function openBus(node: NodeContext, writing: Pick<RedisBusOptions, 'source' | 'fence' | 'onConflict'>): Bus {
   if (node.options.bus) return node.options.bus;
   const bus = node.redis ? createRedisBus({ url: node.redis, logger: node.logger, ...writing }) : createMemoryBus();
   node.closers.push(() => bus.close());
@@ -237,7 +274,7 @@ function openUniverse(node: NodeContext, mode: 'announce' | 'adopt'): UniverseVi
 
 /** What a generating node's bus replicates: its own log. */
 function logSource(log: EventLog): RedisBusOptions['source'] {
-  return { readAfter: (after, limit) => log.readAfter(after, null, limit), lastId: () => log.lastId() };
+  return { readAfter: (after, limit) => log.readAfter(after, null, limit), lastId: () => log.lastId(), epoch: () => log.epoch() };
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

@@ -53,6 +53,8 @@ export interface LoggedTick {
   id: number;
   symbol: string;
   json: string;
+  /** The history the tick belongs to, on ticks read from the cluster feed (see log.epoch()). */
+  epoch?: string;
 }
 
 /** The answer of `GET /api/quotes`; `history` only when asked for with `?history=N`. */

@@ -44,6 +44,22 @@ export interface BusSource {
   /** Ascending ticks with id > afterId, at most `limit`. */
   readAfter(afterId: number, limit: number): LoggedTick[];
   lastId(): number;
+  /** The history the local log holds: every entry the bus writes carries it. */
+  epoch(): string;
+}
+
+/**
+ * What a writer learns when it finds the stream is not its alone: `history`, the stream holds
+ * another history (its epoch key names another epoch); `generator`, another writer of this history
+ * moved the stream's end past what this node wrote.
+ */
+export interface WriterConflict {
+  reason: 'history' | 'generator';
+  /** The stream's epoch, and this node's. */
+  theirs: string;
+  mine: string;
+  /** The stream's last id when the append was refused. */
+  streamLastId: number;
 }
 
 /** A thrown value as an Error, for handlers and loops that report what they caught. */

@@ -8,7 +8,7 @@ import type { Bus, BusSource } from './bus.ts';
 import { busConnectionOptions, redactUrl } from './redis/connection.ts';
 import { DEFAULT_FEED_KEY, newestFeedId } from './redis/feed.ts';
 import { startFollower, type Follower } from './redis/follower.ts';
-import { startPublisher } from './redis/publisher.ts';
+import { startPublisher, type PublisherOptions } from './redis/publisher.ts';
 
 export interface RedisBusOptions {
   /** `redis://[user:password@]host:port[/db]`. */
@@ -27,6 +27,8 @@ export interface RedisBusOptions {
    * the append script, so a node that lost its lease cannot append even a batch already in flight.
    */
   fence?: { key: string; token: string };
+  /** Hears of another writer on the stream (see PublisherOptions.onConflict). */
+  onConflict?: PublisherOptions['onConflict'];
 }
 
 const DEFAULT_MAX_LEN = 100_000;
@@ -47,7 +49,7 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
   // A server that accepts but never answers would otherwise hold the one in-flight write forever;
   // a timed-out append is simply redone after a resync (the script refuses it if it did go in).
   const conn = new Redis(url, { ...busConnectionOptions('ticktape-publish'), commandTimeout: PUBLISH_TIMEOUT_MS });
-  const publisher = startPublisher({ conn, key, maxLen, source, logger, logUrl, fence: opts.fence });
+  const publisher = startPublisher({ conn, key, maxLen, source, logger, logUrl, fence: opts.fence, onConflict: opts.onConflict });
   const followers = new Set<Follower>();
   let closed = false;
   let closing: Promise<void> | null = null;

@@ -2,14 +2,19 @@
 // simulator` standby until it leads. Followed batches take the pipeline's short trip (append,
 // broadcast); the follower decides only where they come from and when to start over.
 //
-// It never stores a gap or a tick the feed contradicts. When the feed no longer holds the tick
-// after its log's newest (it was trimmed while the node was away), or holds a different tick under
-// an id the node already has (a demoted leader's unpublished tail), the follower starts over: it
-// ends its SSE streams, clears its log and follows from the oldest tick the feed retains. Its
-// clients reconnect and get `reset` ("expired") and a snapshot: an honest discontinuity rather
-// than a silent hole.
+// It never stores a gap, a tick the feed contradicts, a tick of another history or an entry that
+// is not a tick. When the feed no longer holds the tick after its log's newest (it was trimmed
+// while the node was away), holds a different tick under an id the node already has (a demoted
+// leader's unpublished tail) or holds another history (another epoch: the stream was forgotten and
+// re-established from elsewhere, or another generator took it), the follower starts over: it
+// resets its SSE streams (see Hub.resetAll), clears its log, adopts the feed's epoch and follows
+// from the oldest tick the feed retains: an honest discontinuity rather than a silent hole. An
+// empty log simply adopts the epoch of the first tick it copies. An entry that is not a tick
+// (ForeignEntryError) is a conflict: nothing of it is stored, and the follower looks again later.
 import type { Bus } from '../bus/bus.ts';
 import { FeedGapError } from '../bus/feed-gap-error.ts';
+import { ForeignEntryError } from '../bus/redis/feed.ts';
+import type { Conflicts } from './conflicts.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
@@ -25,8 +30,13 @@ export interface FollowerDeps {
   logger: Logger;
   /** Stores and broadcasts each followed batch. */
   pipeline: Pick<Pipeline, 'storeFollowed'>;
-  /** The log is about to be cleared for a start-over: end whatever reads it (SSE streams). */
-  startingOver: () => void;
+  /**
+   * The log is about to be cleared for a start-over onto history `epoch`: reset whatever reads it
+   * (SSE streams).
+   */
+  startingOver: (epoch: string) => void;
+  /** Where a foreign entry is reported. */
+  conflicts?: Conflicts;
 }
 
 export interface Follower {
@@ -61,10 +71,21 @@ export function createFollower(deps: FollowerDeps): Follower {
       from,
       (batch) => {
         if (stopped) return;
-        const overlap = batch[0].id <= log.lastId() ? contradiction(batch) : null;
+        deps.conflicts?.resolve('foreign-entry');
+        // An empty log holds no history yet: it takes the feed's.
+        if (log.lastId() === 0 && batch[0].epoch !== undefined && batch[0].epoch !== log.epoch()) log.clear(batch[0].epoch);
+        const foreign = batch.findIndex((tick) => tick.epoch !== undefined && tick.epoch !== log.epoch());
+        const ours = foreign < 0 ? batch : batch.slice(0, foreign);
+        const overlap = ours.length > 0 && ours[0].id <= log.lastId() ? contradiction(ours) : null;
         if (overlap) return startOver(overlap);
-        const stored = pipeline.storeFollowed(batch);
-        if (stored.length > 0) for (const wake of waiters) wake();
+        if (ours.length > 0) {
+          const stored = pipeline.storeFollowed(ours);
+          if (stored.length > 0) for (const wake of waiters) wake();
+        }
+        if (foreign >= 0) {
+          const tick = batch[foreign];
+          startOver({ reason: 'history', wantedId: tick.id, availableId: tick.id, epoch: log.epoch(), feedEpoch: tick.epoch });
+        }
       },
       (err) => {
         if (stopped) return;
@@ -74,6 +95,15 @@ export function createFollower(deps: FollowerDeps): Follower {
           start(err.availableId - 1);
         } else if (err instanceof FeedGapError && err.availableId !== null) {
           startOver({ reason: 'feed-gap', wantedId: err.wantedId, availableId: err.availableId });
+        } else if (err instanceof ForeignEntryError) {
+          // Someone with access to Redis wrote there. Serving it would hand clients bytes nobody
+          // generated; skipping it would be a hole. Hold at the tick before it, loudly, and look
+          // again later (an operator may delete it, or the stream be re-established).
+          deps.conflicts?.report('foreign-entry', { entryId: err.entryId, why: err.why, lastEventId: log.lastId() });
+          const retry = setTimeout(() => {
+            if (current === stopFollowing) start();
+          }, FOLLOW_RETRY_MS);
+          retry.unref();
         } else {
           // The handler threw (a log error): following again from the log's newest is the repair,
           // after a pause so a broken disk does not spin.
@@ -105,7 +135,7 @@ export function createFollower(deps: FollowerDeps): Follower {
     return null;
   }
 
-  function startOver(why: { reason: string; wantedId: number; availableId: number | null }): void {
+  function startOver(why: { reason: string; wantedId: number; availableId: number | null; epoch?: string; feedEpoch?: string }): void {
     stop();
     startOvers++;
     logger(
@@ -113,8 +143,8 @@ export function createFollower(deps: FollowerDeps): Follower {
       { ...why, lastEventId: log.lastId(), oldestEventId: log.oldestId(), action: 'clearing the log; following from the oldest tick the feed retains' },
       'error',
     );
-    deps.startingOver();
-    log.clear();
+    deps.startingOver(why.feedEpoch ?? log.epoch());
+    log.clear(why.feedEpoch);
     // From 0: the oldest tick the feed still holds (a trimmed feed answers with a gap that the
     // empty log then joins at).
     start(0);

@@ -116,7 +116,9 @@ export function startLeadership(deps: LeaderDeps): Leadership {
 
   const offLease = lease.onChange(evaluate);
   const offBus = bus.onState(evaluate);
-  follower.start();
+  // From the log's newest but one, so that the follower compares the newest tick with the feed's:
+  // a node restarted after a crash may hold an unpublished tail another leader has overwritten.
+  follower.start(Math.max(0, log.lastId() - 1));
   evaluate();
 
   return {

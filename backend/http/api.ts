@@ -17,6 +17,8 @@ export interface ApiDeps {
   bus: Bus;
   clients: () => number;
   generating: () => boolean;
+  /** The node's open conflict with the cluster's history, null when none. */
+  conflict: () => string | null;
 }
 
 export function apiRoutes(router: Router, deps: ApiDeps): void {
@@ -52,7 +54,8 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
   // balancer should send clients elsewhere until an append succeeds again.
   router.get('/healthz', (ctx) => {
     const readable = log.healthy();
-    const status = !readable ? 'unavailable' : log.appendErrors().failing ? 'degraded' : 'ok';
+    const conflict = deps.conflict();
+    const status = !readable ? 'unavailable' : log.appendErrors().failing ? 'degraded' : conflict ? 'conflict' : 'ok';
     const bus = deps.bus;
     ctx.status = status === 'ok' ? 200 : 503;
     ctx.body = {
@@ -64,6 +67,8 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
       oldestEventId: readable ? log.oldestId() : null,
       clients: deps.clients(),
       generating: deps.generating(),
+      epoch: log.epoch(),
+      conflict,
     };
   });
 }

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.ts';
+import type { Conflicts } from '../cluster/conflicts.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Hub } from '../stream/hub.ts';
 import type { UniverseView } from '../types.ts';
@@ -31,6 +32,7 @@ export interface AppDeps {
   serveStream: boolean;
   catchUp?: (id: number) => Promise<void>;
   replayPage?: number;
+  conflicts?: Conflicts;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -48,6 +50,7 @@ export function createApp(deps: AppDeps): Koa {
     bus: deps.bus,
     clients: () => deps.hub.stats().clients,
     generating: () => deps.generator?.generating() ?? false,
+    conflict: () => deps.conflicts?.current() ?? null,
   });
   adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universe: deps.universe });
   router.get('/metrics', async (ctx) => {

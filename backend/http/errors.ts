@@ -23,6 +23,8 @@ export const errors = {
     new HttpError(400, 'BAD_SYMBOLS', `${param}: expected a comma-separated list of symbols such as AAPL,MSFT, got ${JSON.stringify(raw)}`),
   badLastEventId: (source: string, raw: string) =>
     new HttpError(400, 'BAD_LAST_EVENT_ID', `lastEventId (${source}): expected a non-negative integer up to 2^53, got ${JSON.stringify(raw)}`),
+  badEpoch: (raw: string) =>
+    new HttpError(400, 'BAD_EPOCH', `epoch: expected 16 lower-case hex digits (an epoch from /healthz or a history event) or nothing, got ${JSON.stringify(raw.slice(0, 64))}`),
   badInteger: (param: string, raw: string, what: string) =>
     new HttpError(400, 'BAD_PARAMETER', `${param}: expected ${what}, got ${JSON.stringify(raw)}`),
   // Routing

@@ -6,6 +6,7 @@ import type { Hub, StreamClient } from '../stream/hub.ts';
 import type { UniverseView } from '../types.ts';
 import { runSubscription } from '../stream/subscription.ts';
 import { parseEventId } from '../stream/sse.ts';
+import { isEpoch } from '../log/epoch.ts';
 import { errors } from './errors.ts';
 import { parseSymbolFilter, single } from './params.ts';
 
@@ -34,6 +35,7 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
   return async (ctx) => {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
     const resumeFrom = resumePoint(ctx);
+    const clientEpoch = epochParam(ctx);
     if (ctx.method === 'HEAD') {
       // The headers a GET would get, and no stream to hold the connection open.
       ctx.set(SSE_HEADERS);
@@ -56,7 +58,7 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
     res.on('close', gone);
     res.on('error', gone);
     try {
-      await runSubscription(client, resumeFrom, { log: deps.log, hub: deps.hub, replayPage: deps.replayPage });
+      await runSubscription(client, resumeFrom, { log: deps.log, hub: deps.hub, replayPage: deps.replayPage }, clientEpoch);
     } catch (err) {
       // Too late for an error status: drop the connection so the client reconnects and resumes.
       gone();
@@ -76,3 +78,11 @@ function resumePoint(ctx: Koa.Context): number | undefined {
   return parsed;
 }
 
+
+/** `?epoch=`: undefined when absent, '' when empty (the client asks to learn it), else an epoch. */
+function epochParam(ctx: Koa.Context): string | undefined {
+  const raw = single(ctx.query.epoch);
+  if (raw === undefined || raw === '') return raw;
+  if (!isEpoch(raw)) throw errors.badEpoch(raw);
+  return raw;
+}

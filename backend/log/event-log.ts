@@ -27,6 +27,12 @@ export interface EventLog {
   readonly path: string;
   /** Newest id, 0 when the log is empty. */
   lastId(): number;
+  /**
+   * The history this log holds: a random token (16 hex digits) given to a fresh log, kept across
+   * restarts, replaced only by `clear(epoch)`. Ticks under one id are the same in every log of one
+   * epoch; logs of different epochs share nothing.
+   */
+  epoch(): string;
   /** Oldest retained id, 0 when the log is empty. */
   oldestId(): number;
   /**
@@ -44,9 +50,10 @@ export interface EventLog {
    * Delete every tick and the checkpoint in one transaction. For a follower that can no longer
    * continue the cluster feed gap-free (or holds ticks the feed contradicts): it starts over
    * empty, and an empty log may take the feed up at any id. Ids are not reused by this: the
-   * feed's ids only grow.
+   * feed's ids only grow. With `epoch`, the log then holds that history (the cluster's it is about
+   * to copy) in the same transaction.
    */
-  clear(): void;
+  clear(epoch?: string): void;
   /** Ascending ticks with id > afterId, only `symbols` (upper case) when given, at most `limit`. */
   readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[];
   /** The newest tick of each symbol (of `symbols` when given), in symbol order. */

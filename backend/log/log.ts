@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { LoggedTick, TickDraft } from '../types.ts';
+import { isEpoch, newEpoch } from './epoch.ts';
 import { lockLog, type LogLock } from './lock.ts';
 import { migrate } from './migrate.ts';
 import type { EventLog, LogOptions, LogStats } from './event-log.ts';
@@ -86,6 +87,7 @@ class SqliteEventLog implements EventLog {
   private last = 0;
   private oldest = 0;
   private storedCheckpoint: string | undefined;
+  private history = '';
   /** Newest tick of each symbol present in the log: its keys are exactly the log's symbols. */
   private readonly newest = new Map<string, LoggedTick>();
   private failed = false;
@@ -103,7 +105,8 @@ class SqliteEventLog implements EventLog {
   /** One statement per symbol, because a k-way merge keeps k iterators open at once. */
   private readonly symbolCursors = new Map<string, Database.Statement<[string, number, number], LoggedTick>>();
   private readonly writeBatch: (rows: LoggedTick[], timestamps: number[], checkpoint: string | undefined) => number;
-  private readonly deleteAll: () => void;
+  private readonly deleteAll: (epoch: string) => void;
+  private readonly saveEpoch: Database.Statement<[string]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -142,9 +145,11 @@ class SqliteEventLog implements EventLog {
       return this.pruneStep(oldest, newLast, Math.max(this.pruneBatch, 2 * rows.length));
     });
 
-    this.deleteAll = db.transaction(() => {
+    this.saveEpoch = db.prepare('INSERT INTO history (only, epoch) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET epoch = excluded.epoch');
+    this.deleteAll = db.transaction((epoch: string) => {
       db.prepare('DELETE FROM ticks').run();
       db.prepare('DELETE FROM checkpoint').run();
+      this.saveEpoch.run(epoch);
     });
 
     this.guard(() => this.load());
@@ -156,6 +161,10 @@ class SqliteEventLog implements EventLog {
 
   oldestId(): number {
     return this.oldest;
+  }
+
+  epoch(): string {
+    return this.history;
   }
 
   append(drafts: TickDraft[], checkpoint?: string): LoggedTick[] {
@@ -194,8 +203,10 @@ class SqliteEventLog implements EventLog {
     return fresh;
   }
 
-  clear(): void {
-    this.guard(() => this.deleteAll());
+  clear(epoch = this.history): void {
+    if (!isEpoch(epoch)) throw new TypeError(`clear: not an epoch: ${String(epoch).slice(0, 40)}`);
+    this.guard(() => this.deleteAll(epoch));
+    this.history = epoch;
     this.last = 0;
     this.oldest = 0;
     this.storedCheckpoint = undefined;
@@ -277,6 +288,11 @@ class SqliteEventLog implements EventLog {
     this.last = bounds.last ?? 0;
     const saved = this.db.prepare('SELECT value FROM checkpoint WHERE only = 1').pluck().get() as string | undefined;
     this.storedCheckpoint = saved;
+    // A log opened for the first time (or written before epochs existed) starts a history of its
+    // own; a follower replaces it with the cluster's when it starts over.
+    const epoch = this.db.prepare('SELECT epoch FROM history WHERE only = 1').pluck().get() as string | undefined;
+    this.history = epoch ?? newEpoch();
+    if (epoch === undefined) this.saveEpoch.run(this.history);
 
     // Pruning at open may face a whole backlog (retention was lowered); small transactions keep
     // each lock short so readers in other processes are not starved.

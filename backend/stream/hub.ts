@@ -52,6 +52,11 @@ export interface Hub {
    * started over), so each client must reconnect and resume against the new log.
    */
   endAll(): void;
+  /**
+   * endAll() after writing `frame` (a history reset, see sse.ts historyResetFrame) to each stream:
+   * the log under them now holds another history, which their ids must not be resumed against.
+   */
+  resetAll(frame: string): void;
   /** End every stream (shutdown). */
   close(): void;
 }
@@ -94,9 +99,9 @@ export function createHub(options: HubOptions): Hub {
     if (group && group.clients.delete(client) && group.clients.size === 0) groups.delete(key);
   }
 
-  function endAll(): void {
+  function endAll(lastFrame?: string): void {
     // Writes after end() are refused (writableEnded), so a replay in progress sends nothing more.
-    for (const client of attached) client.res.end();
+    for (const client of attached) client.res.end(lastFrame);
     attached.clear();
     groups.clear();
   }
@@ -139,7 +144,8 @@ export function createHub(options: HubOptions): Hub {
     stats() {
       return { clients: attached.size, ...counters };
     },
-    endAll,
+    endAll: () => endAll(),
+    resetAll: (frame) => endAll(frame),
     close() {
       clearInterval(heartbeat);
       endAll();

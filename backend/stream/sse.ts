@@ -54,11 +54,33 @@ export function snapshotFrame(lastId: number, latest: readonly LoggedTick[]): st
   return eventFrame('snapshot', lastId, `[${latest.map((t) => t.json).join(',')}]`);
 }
 
-export type ResetReason = 'expired' | 'unknown';
+export type ResetReason = 'expired' | 'unknown' | 'history';
 
-/** `reset`: the resume point cannot be honoured; a snapshot follows. No id, so the client's stays put until the snapshot's. */
-export function resetFrame(reason: ResetReason, oldestId: number, latestId: number): string {
-  return eventFrame('reset', null, JSON.stringify({ reason, oldestId, latestId }));
+/**
+ * `reset`: the resume point cannot be honoured; a snapshot follows. No id, so the client's stays
+ * put until the snapshot's. `epoch`: the history the node holds, so a client can learn it.
+ */
+export function resetFrame(reason: ResetReason, oldestId: number, latestId: number, epoch: string): string {
+  return eventFrame('reset', null, JSON.stringify({ reason, oldestId, latestId, epoch }));
+}
+
+/**
+ * The last frame of a stream whose node has just replaced its log with another history (a follower
+ * that started over): `reset` with reason `history` and an empty `id:` field, which sets the
+ * client's last event ID to the empty string (§9.2.6, "If the field name is id"), so that the
+ * reconnect carries no `Last-Event-ID` (§9.2.3) and gets a snapshot of the new history instead of
+ * a replay that would continue old ids with new ticks. The stream ends right after it.
+ */
+export function historyResetFrame(oldestId: number, latestId: number, epoch: string): string {
+  return `id${LF}event: reset${LF}data: ${JSON.stringify({ reason: 'history', oldestId, latestId, epoch })}${LF}${LF}`;
+}
+
+/**
+ * `history`: the epoch of the history the node serves (see README, "History identity"), sent first
+ * to a client that asked with `?epoch=` (a node that changes history ends its streams). No id.
+ */
+export function historyFrame(epoch: string): string {
+  return eventFrame('history', null, JSON.stringify({ epoch }));
 }
 
 /** The largest resume point we accept (the contract's 2^53). */

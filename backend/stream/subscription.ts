@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventLog } from '../log/event-log.ts';
 import type { Hub, StreamClient } from './hub.ts';
-import { RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
+import { historyFrame, RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
 
 /** Rows per replay read: large enough to amortise the query, small enough to bound memory. */
 const REPLAY_PAGE = 500;
@@ -24,9 +24,13 @@ export type ResumeDecision =
   | { kind: 'replay'; after: number }
   | { kind: 'reset'; reason: ResetReason };
 
-/** Within the log when oldestId − 1 ≤ N ≤ lastId (so 0 on an unpruned log replays everything). */
-export function decideResume(resumeFrom: number | undefined, oldestId: number, lastId: number): ResumeDecision {
+/**
+ * Within the log when oldestId − 1 ≤ N ≤ lastId (so 0 on an unpruned log replays everything), and
+ * when the resume point's history (`epoch`, if the client sent one) is the log's.
+ */
+export function decideResume(resumeFrom: number | undefined, oldestId: number, lastId: number, epochs?: { client: string; log: string }): ResumeDecision {
   if (resumeFrom === undefined) return { kind: 'snapshot' };
+  if (epochs && epochs.client !== '' && epochs.client !== epochs.log) return { kind: 'reset', reason: 'history' };
   // An empty log has no oldest id: only a resume point at its head (0) is within it.
   const floor = lastId === 0 ? 0 : oldestId - 1;
   if (resumeFrom < floor) return { kind: 'reset', reason: 'expired' };
@@ -38,15 +42,24 @@ export function decideResume(resumeFrom: number | undefined, oldestId: number, l
  * Run the subscription on a response whose headers are already sent. Resolves when the client is live
  * or gone; from then on the hub feeds it.
  */
-export async function runSubscription(client: StreamClient, resumeFrom: number | undefined, deps: SubscriptionDeps): Promise<void> {
+export async function runSubscription(
+  client: StreamClient,
+  resumeFrom: number | undefined,
+  deps: SubscriptionDeps,
+  /** `?epoch=`: the history of the client's resume point ('' when it does not know it yet); undefined when not sent. */
+  clientEpoch?: string,
+): Promise<void> {
   const { log, hub } = deps;
   const page = deps.replayPage ?? REPLAY_PAGE;
   if (closed(client)) return;
   hub.attach(client);
   // The retry line opens the first event's block, whichever event that turns out to be.
   client.res.write(RETRY_LINE);
+  // Only to clients that ask: an event a plain client does not know would still reach onmessage-style parsers.
+  if (clientEpoch !== undefined) client.res.write(historyFrame(log.epoch()));
 
-  const decision = decideResume(resumeFrom, log.oldestId(), log.lastId());
+  const epochs = clientEpoch === undefined ? undefined : { client: clientEpoch, log: log.epoch() };
+  const decision = decideResume(resumeFrom, log.oldestId(), log.lastId(), epochs);
   if (decision.kind !== 'replay') {
     resetAndGoLive(client, decision.kind === 'reset' ? decision.reason : null, deps);
     return;
@@ -80,7 +93,7 @@ export async function runSubscription(client: StreamClient, resumeFrom: number |
 
 /** `reset` (when given a reason), then a snapshot and live, in one task: the snapshot's id is the head the live feed continues from. */
 function resetAndGoLive(client: StreamClient, reason: ResetReason | null, { log, hub }: SubscriptionDeps): void {
-  if (reason) client.res.write(resetFrame(reason, log.oldestId(), log.lastId()));
+  if (reason) client.res.write(resetFrame(reason, log.oldestId(), log.lastId(), log.epoch()));
   client.res.write(snapshotFrame(log.lastId(), log.latest(client.filter)));
   hub.goLive(client);
 }

@@ -37,6 +37,7 @@ export async function benchRedisBus(): Promise<void> {
   const source: BusSource = {
     readAfter: (afterId, limit) => ticks.slice(afterId, Math.min(committed, afterId + limit)),
     lastId: () => committed,
+    epoch: () => '0000000000000001',
   };
   const publishedAt = new Float64Array(ticks.length + 1);
   const receivedAt = new Float64Array(ticks.length + 1);
@@ -48,7 +49,7 @@ export async function benchRedisBus(): Promise<void> {
   let follower: Bus | null = null;
   try {
     publisher = createRedisBus({ url: redis.url, source, logger: silentLogger, maxLen: ticks.length });
-    follower = createRedisBus({ url: redis.url, source: { readAfter: () => [], lastId: () => 0 }, logger: silentLogger });
+    follower = createRedisBus({ url: redis.url, source: { readAfter: () => [], lastId: () => 0, epoch: () => '0000000000000001' }, logger: silentLogger });
     await untilUp(publisher);
     follower.follow(0, (batch) => {
       const now = performance.now();

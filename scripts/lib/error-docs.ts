@@ -10,6 +10,7 @@ const EXAMPLES: Examples = {
   unknownSymbol: ['symbols', ['NOPE']],
   badSymbols: ['symbols', 'AAPL,'],
   badLastEventId: ['Last-Event-ID header', 'abc'],
+  badEpoch: ['v1'],
   badInteger: ['history', '501', 'a whole number of prices per symbol from 0 to 500'],
   notFound: ['GET', '/nope'],
   methodNotAllowed: ['DELETE', '/stream', 'HEAD, GET'],

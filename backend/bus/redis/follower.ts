@@ -1,7 +1,7 @@
 // The following half of the Redis bus: one loop per follower on a connection of its own, because
 // XREAD BLOCK holds its connection until data arrives. It delivers every entry after its position,
 // in order, gap-free, across reconnects, and stops for good (FeedGapError) when the stream no
-// longer holds the next id.
+// longer holds the next id, or (ForeignEntryError) at an entry that is not a tick ticktape wrote.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
 import type { LoggedTick } from '../../types.ts';
@@ -95,7 +95,16 @@ export function startFollower(opts: FollowerOptions): Follower {
       if (stopped || !reply || reply.length === 0) continue;
       const batch: LoggedTick[] = [];
       for (const [entryId, fields] of reply[0][1]) {
-        const tick = parseEntry(entryId, fields);
+        let tick: LoggedTick;
+        try {
+          tick = parseEntry(entryId, fields);
+        } catch (err) {
+          // Not a tick we wrote (ForeignEntryError): deliver what came before it, and stop here,
+          // so nothing of it reaches a log; the owner reports it and decides when to look again.
+          if (batch.length > 0) deliver(batch);
+          if (!stopped) fail(toError(err));
+          return;
+        }
         if (tick.id !== lastSeen + batch.length + 1) {
           // XADD only appends above the top id, so an id missing below a delivered one can never
           // appear later: it was trimmed (MAXLEN) or never written. Deliver what is contiguous.

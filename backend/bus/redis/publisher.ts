@@ -9,9 +9,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
 import type { LoggedTick } from '../../types.ts';
-import { toError, type BusSource, type BusState, type BusStats } from '../bus.ts';
+import { toError, type BusSource, type BusState, type BusStats, type WriterConflict } from '../bus.ts';
 import { busBackoff } from './connection.ts';
-import { FEED_PAGE } from './feed.ts';
+import { epochKeyOf, FEED_PAGE } from './feed.ts';
 import { definePublisherScripts } from './scripts.ts';
 
 /** Live batches kept while a write is in flight; beyond this the pump reads the local log instead. */
@@ -28,6 +28,12 @@ export interface PublisherOptions {
   logUrl: string;
   /** Write only while `fence.key` holds `fence.token` (see RedisBusOptions.fence). */
   fence?: { key: string; token: string };
+  /**
+   * Hears of a writer conflict (see WriterConflict). An unfenced writer (`--role all`, the single
+   * generator by configuration) then stops writing for good: another generator is on its stream,
+   * which only a change of configuration resolves. A fenced one retries later, like when fenced.
+   */
+  onConflict?: (conflict: WriterConflict) => void;
 }
 
 export interface Publisher {
@@ -39,13 +45,14 @@ export interface Publisher {
   stop(): void;
 }
 
-/** An append refused because this node does not hold the fence key; the pump retries later. */
+/** An append refused because this node does not hold the fence key (or met a conflict); the pump retries later. */
 class FencedError extends Error {
   override name = 'FencedError';
 }
 
 export function startPublisher(opts: PublisherOptions): Publisher {
   const { conn, key, maxLen, source, logger, logUrl, fence } = opts;
+  const epochKey = epochKeyOf(key);
   const scripts = definePublisherScripts(conn);
 
   const counters: BusStats = { published: 0, publishErrors: 0, publishedUpTo: 0 };
@@ -72,6 +79,8 @@ export function startPublisher(opts: PublisherOptions): Publisher {
   let failing = false;
   let conflicting = false;
   let fenced = false;
+  /** An unfenced writer that met another generator: it writes nothing more. */
+  let halted = false;
 
   function setState(next: 'up' | 'down'): void {
     if (stateReported && next === state) return;
@@ -169,11 +178,12 @@ export function startPublisher(opts: PublisherOptions): Publisher {
     if (first > cursor + 1) {
       logger('redis.source-gap', { from: cursor + 1, to: first - 1, reason: 'no longer in the local log' }, 'warn');
     }
-    const args: (string | number)[] = [maxLen, streamLast];
+    const mine = source.epoch();
+    const args: (string | number)[] = [maxLen, streamLast, mine];
     for (const tick of chunk) args.push(tick.id, tick.symbol, tick.json);
-    const [status, lastText, same] = fence
-      ? await scripts.ticktapeAppendFenced(key, fence.key, ...args, fence.token)
-      : await scripts.ticktapeAppend(key, ...args);
+    const [status, lastText, same, theirs] = fence
+      ? await scripts.ticktapeAppendFenced(key, epochKey, fence.key, ...args, fence.token)
+      : await scripts.ticktapeAppend(key, epochKey, ...args);
     if (status === 'ok') {
       conflicting = false;
       fenced = false;
@@ -188,6 +198,10 @@ export function startPublisher(opts: PublisherOptions): Publisher {
       fenced = true;
       throw new FencedError();
     }
+    if (status === 'epoch') {
+      // The stream holds another history: nothing of ours may go on top of it.
+      return conflict({ reason: 'history', theirs, mine, streamLastId: last }, first);
+    }
     if (same === 1) {
       // Our own batch, written by an attempt whose reply never arrived.
       confirm(Math.min(last, end) - first + 1, Math.min(last, end));
@@ -195,12 +209,26 @@ export function startPublisher(opts: PublisherOptions): Publisher {
       logger('redis.resync', { url: logUrl, expected: streamLast, found: last, reason: 'the stream lost entries' });
     } else {
       // Another writer moved the stream: skip past its entries (resync) and say so once per streak.
+      if (!fence) return conflict({ reason: 'generator', theirs, mine, streamLastId: last }, first);
       counters.publishErrors++;
       if (!conflicting) {
         logger('redis.conflict', { url: logUrl, key, expected: streamLast, found: last, batchFirst: first }, 'warn');
       }
       conflicting = true;
     }
+  }
+
+  function conflict(found: WriterConflict, batchFirst: number): never {
+    if (!conflicting) {
+      logger('redis.conflict', { url: logUrl, key, ...found, expected: streamLast, batchFirst, action: fence ? 'retrying later' : 'stopped writing' }, 'error');
+    }
+    conflicting = true;
+    if (!fence) {
+      halted = true;
+      dropPending();
+    }
+    opts.onConflict?.(found);
+    throw new FencedError();
   }
 
   function confirm(count: number, upTo: number): void {
@@ -217,7 +245,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
     }
     pumping = true;
     try {
-      while (!stopped && conn.status === 'ready') {
+      while (!stopped && !halted && conn.status === 'ready') {
         if (!synced) await resync();
         if (cursor >= target) break;
         const chunk = nextChunk();
@@ -249,7 +277,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
 
   return {
     publish(batch) {
-      if (stopped || batch.length === 0) return;
+      if (stopped || halted || batch.length === 0) return;
       const end = batch[batch.length - 1].id;
       if (end > target) target = end;
       // Keep the batch only while a write can use it soon; otherwise the local log has it.

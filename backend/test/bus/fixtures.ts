@@ -9,8 +9,14 @@ const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG'];
 
 export function makeTick(id: number, writer = 'a'): LoggedTick {
   const symbol = SYMBOLS[id % SYMBOLS.length];
-  // `writer` changes the bytes, so tests can tell two writers' ticks with the same id apart.
-  const json = JSON.stringify({ id, ts: 1_763_920_000_000 + id, symbol, price: 100 + (id % 97) / 100, writer });
+  // `writer` changes the bytes (the size), so tests can tell two writers' ticks with the same id
+  // apart; the shape is a whole tick's, in wire order, since a follower checks every entry.
+  const size = [...writer].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 0) % 1_000_000;
+  const price = 100 + (id % 97) / 100;
+  const json = JSON.stringify({
+    id, ts: 1_763_920_000_000 + id, symbol, price, bid: price - 0.01, ask: price + 0.01, size, volume: id * 100,
+    open: 100, high: 101, low: 99, prevClose: 100, change: price - 100, changePct: 0,
+  });
   return { id, symbol, json };
 }
 
@@ -20,10 +26,11 @@ export interface ArraySource extends BusSource {
   append(count: number): LoggedTick[];
 }
 
-export function createArraySource(writer = 'a'): ArraySource {
+export function createArraySource(writer = 'a', epoch = '00000000000000aa'): ArraySource {
   const ticks: LoggedTick[] = [];
   return {
     ticks,
+    epoch: () => epoch,
     append(count) {
       const next = ticks.length + 1;
       const batch = Array.from({ length: count }, (_, i) => makeTick(next + i, writer));

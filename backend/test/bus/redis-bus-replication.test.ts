@@ -41,7 +41,8 @@ test('a follower from 0 receives every id of many batches once, contiguous, and 
     assert.is(await bus.clusterLastId(), last);
     assert.is(await raw.xlen('ticktape:ticks'), last);
     const [first] = await raw.xrange('ticktape:ticks', '-', '+', 'COUNT', 1);
-    assert.equal(first, ['1-0', ['s', source.ticks[0].symbol, 't', source.ticks[0].json]]);
+    assert.equal(first, ['1-0', ['s', source.ticks[0].symbol, 't', source.ticks[0].json, 'e', source.epoch()]]);
+    assert.is(await raw.get('ticktape:ticks:epoch'), source.epoch(), 'the stream records its history beside it');
     assert.is(log.count('redis.up'), 1);
     assert.is(log.count('redis.down'), 0);
   } finally {

@@ -15,7 +15,7 @@ import { assertError, parseMetrics } from './fixtures.ts';
 import { buildLog } from '../helpers/log.ts';
 
 const TOKEN = 's3cret';
-const FIELDS = ['status', 'role', 'bus', 'redis', 'lastEventId', 'oldestEventId', 'clients', 'generating'];
+const FIELDS = ['status', 'role', 'bus', 'redis', 'lastEventId', 'oldestEventId', 'clients', 'generating', 'epoch', 'conflict'];
 let server: TestServer;
 
 test.before(async () => {

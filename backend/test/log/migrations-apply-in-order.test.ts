@@ -33,7 +33,7 @@ test('a new log gets the repository schema whatever the working directory', () =
   withRawDb(tmp.file('relative.db'), (db) => {
     assert.is(userVersion(db), loadMigrations().length);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') ORDER BY name").pluck().all();
-    assert.equal(tables, ['checkpoint', 'ticks', 'ticks_symbol_id']);
+    assert.equal(tables, ['checkpoint', 'history', 'ticks', 'ticks_symbol_id']);
   });
   // Reopening must not try to create the tables again.
   openLog({ path: tmp.file('relative.db'), retention: 10 }).close();

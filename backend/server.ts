@@ -20,9 +20,11 @@ import { createConflicts, type Conflicts } from './cluster/conflicts.ts';
 import { createFollower, type Follower } from './cluster/follower.ts';
 import { leaderMayGenerate, startLeadership } from './cluster/leadership.ts';
 import { createLease } from './cluster/lease.ts';
+import { startRestoreClaims } from './cluster/restore-claims.ts';
 import { fixedUniverse, shareUniverse } from './cluster/shared-universe.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
+import { newEpoch } from './log/epoch.ts';
 import { openLog } from './log/log.ts';
 import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -232,6 +234,12 @@ function startEdge(node: NodeContext): RoleNode {
   const universe = openUniverse(node, 'adopt');
   const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
   const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.resetStreams, conflicts: node.conflicts });
+  if (node.redis) {
+    // An edge's log holds the history too: its claim makes a leader that holds less fork rather
+    // than continue ids this edge already served with other ticks.
+    const claims = startRestoreClaims({ url: node.redis, nodeId: `edge:${process.pid}:${newEpoch().slice(0, 8)}`, role: 'edge', log });
+    node.closers.push(() => claims.close());
+  }
   // Its newest tick is checked against the feed's: the stream may hold another history by now.
   follower.start(Math.max(0, log.lastId() - 1));
   return { bus, universe, generator: null, catchUp: follower.catchUp, stop: () => follower.stop() };
@@ -243,21 +251,26 @@ function startSimulator(node: NodeContext): RoleNode {
   // On a bus that stands in for the cluster (tests) there is no lease to compete for: it is alone.
   if (!redis) return startAll(node);
   const lease = createLease({ url: redis, logger, ttlMs: options.leaseTtlMs });
-  // Fenced: the feed takes this node's batches only while Redis names it the lease holder.
-  const bus = openBus(node, { source: logSource(log), fence: { key: lease.key, token: lease.nodeId } });
+  // Fenced: the feed takes this node's batches only while Redis names it the lease holder, and it
+  // offers them only while leading (not while deciding how to restore a forgotten stream).
+  let leading = () => false;
+  const bus = openBus(node, { source: logSource(log), fence: { key: lease.key, token: lease.nodeId }, mayWrite: () => leading() });
   const universe = openUniverse(node, 'announce');
   const feedHead = createFeedHead(redis);
   closers.push(() => feedHead.close());
   const pipeline = createPipeline({ log, bus, logger, broadcast: node.broadcast });
   const follower = createFollower({ log, bus, logger, pipeline, startingOver: node.resetStreams, conflicts: node.conflicts });
   const generator = createTickGenerator({ config, log, logger, pipeline, now: node.now, mayGenerate: leaderMayGenerate(lease, bus) });
-  const leadership = startLeadership({ lease, bus, log, logger, generator, follower, feedLastId: () => feedHead.lastId() });
+  const claims = startRestoreClaims({ url: redis, nodeId: lease.nodeId, role: 'simulator', log });
+  closers.push(() => claims.close());
+  const leadership = startLeadership({ lease, bus, log, logger, generator, follower, feedHead: () => feedHead.state(), claims });
+  leading = () => leadership.state() === 'leading';
   closers.push(() => leadership.handOver());
   return { bus, universe, generator, stop: () => leadership.stop() };
 }
 
 /** The node's bus: the one given in options, else Redis when configured, else in-process. */
-function openBus(node: NodeContext, writing: Pick<RedisBusOptions, 'source' | 'fence' | 'onConflict'>): Bus {
+function openBus(node: NodeContext, writing: Pick<RedisBusOptions, 'source' | 'fence' | 'onConflict' | 'mayWrite'>): Bus {
   if (node.options.bus) return node.options.bus;
   const bus = node.redis ? createRedisBus({ url: node.redis, logger: node.logger, ...writing }) : createMemoryBus();
   node.closers.push(() => bus.close());

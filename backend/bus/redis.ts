@@ -29,6 +29,7 @@ export interface RedisBusOptions {
   fence?: { key: string; token: string };
   /** Hears of another writer on the stream (see PublisherOptions.onConflict). */
   onConflict?: PublisherOptions['onConflict'];
+  mayWrite?: PublisherOptions['mayWrite'];
 }
 
 const DEFAULT_MAX_LEN = 100_000;
@@ -49,7 +50,7 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
   // A server that accepts but never answers would otherwise hold the one in-flight write forever;
   // a timed-out append is simply redone after a resync (the script refuses it if it did go in).
   const conn = new Redis(url, { ...busConnectionOptions('ticktape-publish'), commandTimeout: PUBLISH_TIMEOUT_MS });
-  const publisher = startPublisher({ conn, key, maxLen, source, logger, logUrl, fence: opts.fence, onConflict: opts.onConflict });
+  const publisher = startPublisher({ conn, key, maxLen, source, logger, logUrl, fence: opts.fence, onConflict: opts.onConflict, mayWrite: opts.mayWrite });
   const followers = new Set<Follower>();
   let closed = false;
   let closing: Promise<void> | null = null;

@@ -4,22 +4,30 @@
 // appends only while Redis still names this node the holder (see lease.ts).
 //
 //   standby      following; not generating
-//   taking-over  lease held: wait for the log to reach the feed's newest, then stop following
-//   leading      generating
+//   taking-over  lease held: wait for the log to reach the feed's newest, then stop following;
+//                or, when Redis has forgotten the stream, find out (within a bounded wait) who
+//                holds most of it (restore-claims.ts): restore it, defer once to a simulator that
+//                holds more, or continue as the best available under a new epoch (a fork)
+//   leading      generating (and the only state in which the bus may write)
 //
 // Losing the lease or Redis at any point goes back to standby at once.
 import type { Bus } from '../bus/bus.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 import type { TickGenerator } from '../pipeline/tick-generator.ts';
+import type { FeedHeadState } from '../bus/redis/feed.ts';
+import { newEpoch } from '../log/epoch.ts';
 import type { Follower } from './follower.ts';
 import type { Lease } from './lease.ts';
+import type { RestoreClaims } from './restore-claims.ts';
 
 /** How long a new leader waits for its log to reach the feed's newest before giving the lease up. */
 const TAKEOVER_CATCH_UP_MS = 10_000;
 /** How long a leader that is shutting down waits for its last batches to reach the feed. */
 const HANDOVER_FLUSH_MS = 1000;
 const TAKEOVER_RETRY_MS = 200;
+/** How long a would-be leader collects claims on a forgotten stream before deciding. */
+const RESTORE_WAIT_MS = 2_000;
 
 export interface LeaderDeps {
   lease: Lease;
@@ -28,9 +36,12 @@ export interface LeaderDeps {
   logger: Logger;
   generator: TickGenerator;
   follower: Follower;
-  /** Newest id in the cluster feed, 0 when empty; rejects when Redis cannot be asked. */
-  feedLastId: () => Promise<number>;
+  /** Where the cluster feed ends and its epoch (null: forgotten); rejects when Redis cannot be asked. */
+  feedHead: () => Promise<FeedHeadState>;
+  /** The replicas' claims on a forgotten stream. */
+  claims: RestoreClaims;
   catchUpMs?: number;
+  restoreWaitMs?: number;
 }
 
 export interface Leadership {
@@ -48,6 +59,9 @@ export interface Leadership {
 export function startLeadership(deps: LeaderDeps): Leadership {
   const { lease, bus, log, logger, generator, follower } = deps;
   const catchUpMs = deps.catchUpMs ?? TAKEOVER_CATCH_UP_MS;
+  const restoreWaitMs = deps.restoreWaitMs ?? RESTORE_WAIT_MS;
+  /** When this node last gave the lease up to a replica holding more of a forgotten stream. */
+  let deferredAt = -Infinity;
   let state: 'standby' | 'taking-over' | 'leading' = 'standby';
   /** Bumped by every transition, so an outdated takeover cannot complete. */
   let attempt = 0;
@@ -83,9 +97,15 @@ export function startLeadership(deps: LeaderDeps): Leadership {
     const mine = ++attempt;
     state = 'taking-over';
     const started = Date.now();
-    let target: number;
+    let head: FeedHeadState;
     try {
-      target = await deps.feedLastId();
+      head = await deps.feedHead();
+      if (mine === attempt && head.epoch === null && log.lastId() > 0) {
+        const restored = await restoreForgotten();
+        if (mine !== attempt || !restored) return;
+        // The stream is ours to re-establish: the bus republishes the log once generating starts.
+        head = { lastId: 0, epoch: log.epoch() };
+      }
     } catch (err) {
       if (mine === attempt) {
         // Still holding the lease, so no event will come: ask again shortly.
@@ -96,6 +116,7 @@ export function startLeadership(deps: LeaderDeps): Leadership {
       return;
     }
     if (mine !== attempt) return;
+    const target = head.lastId;
     if (!follower.following()) follower.start();
     const caughtUp = await follower.waitForLog(target, catchUpMs);
     if (mine !== attempt) return;
@@ -112,6 +133,38 @@ export function startLeadership(deps: LeaderDeps): Leadership {
     state = 'leading';
     generator.start();
     logger('leader.elected', { nodeId: lease.nodeId, lastEventId: log.lastId(), feedLastId: target, tookMs: Date.now() - started });
+  }
+
+  /**
+   * The stream is forgotten and this node holds some of its history: claim, wait, and decide.
+   * True when this node is to continue the stream (possibly under a new epoch); false when it gave
+   * the lease up to a replica that holds more.
+   */
+  async function restoreForgotten(): Promise<boolean> {
+    const started = Date.now();
+    await deps.claims.claim();
+    await new Promise((resolve) => setTimeout(resolve, restoreWaitMs));
+    const claims = await deps.claims.read(log.epoch());
+    const best = claims[0];
+    const fields = { lastEventId: log.lastId(), epoch: log.epoch(), claims: claims.length, bestLastId: best?.lastId ?? null, bestNode: best?.nodeId ?? null, waitedMs: Date.now() - started };
+    if (!best || best.lastId <= log.lastId()) {
+      logger('leader.restoring', { ...fields, action: 'republishing the log into the forgotten stream' }, 'warn');
+      await deps.claims.clear();
+      return true;
+    }
+    if (best.role === 'simulator' && Date.now() - deferredAt > restoreWaitMs * 4) {
+      deferredAt = Date.now();
+      logger('leader.restore_deferred', { ...fields, action: 'giving the lease to the replica that holds more' }, 'warn');
+      state = 'standby';
+      await lease.release();
+      if (!stopped) setTimeout(() => lease.resume(), restoreWaitMs * 2).unref();
+      return false;
+    }
+    const epoch = newEpoch();
+    logger('leader.restoring', { ...fields, newEpoch: epoch, action: 'continuing as the best available under a new epoch; nodes holding more start over' }, 'error');
+    log.fork(epoch);
+    await deps.claims.clear();
+    return true;
   }
 
   const offLease = lease.onChange(evaluate);

@@ -54,6 +54,12 @@ export interface EventLog {
    * to copy) in the same transaction.
    */
   clear(epoch?: string): void;
+  /**
+   * From now on the log holds history `epoch`, its ticks kept: a fork. For a node that must
+   * continue a forgotten stream without being sure it holds all of it (see
+   * cluster/restore-claims.ts): nodes that hold more of the old history then start over.
+   */
+  fork(epoch: string): void;
   /** Ascending ticks with id > afterId, only `symbols` (upper case) when given, at most `limit`. */
   readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[];
   /** The newest tick of each symbol (of `symbols` when given), in symbol order. */

@@ -213,6 +213,12 @@ class SqliteEventLog implements EventLog {
     this.newest.clear();
   }
 
+  fork(epoch: string): void {
+    if (!isEpoch(epoch)) throw new TypeError(`fork: not an epoch: ${String(epoch).slice(0, 40)}`);
+    this.guard(() => this.saveEpoch.run(epoch));
+    this.history = epoch;
+  }
+
   readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[] {
     if (limit <= 0) return [];
     return this.guard(() => {

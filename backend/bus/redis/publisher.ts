@@ -34,6 +34,12 @@ export interface PublisherOptions {
    * which only a change of configuration resolves. A fenced one retries later, like when fenced.
    */
   onConflict?: (conflict: WriterConflict) => void;
+  /**
+   * Write only while this reads true (checked before each append; the next publish() wakes the
+   * writer again). A simulator's reads "leading": the lease alone would let a node that is still
+   * deciding whether to restore a forgotten stream write its log into it.
+   */
+  mayWrite?: () => boolean;
 }
 
 export interface Publisher {
@@ -247,7 +253,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
     try {
       while (!stopped && !halted && conn.status === 'ready') {
         if (!synced) await resync();
-        if (cursor >= target) break;
+        if (cursor >= target || (opts.mayWrite && !opts.mayWrite())) break;
         const chunk = nextChunk();
         if (chunk.length === 0) break;
         await append(chunk);

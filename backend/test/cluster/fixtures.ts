@@ -2,6 +2,7 @@
 // test), page a node's whole log through /api/ticks, ask a node for its health, and stop what a
 // test started.
 import { Redis } from 'ioredis';
+import * as assert from 'uvu/assert';
 import type { Test } from 'uvu';
 import { getJson, waitUntil } from '../helpers/http.ts';
 import type { RedisHandle } from '../helpers/redis-server.ts';
@@ -93,4 +94,45 @@ export function stopAfter(test: Test, redis: () => RedisHandle | undefined): { s
     await redis()?.stop();
   });
   return { servers, connections };
+}
+
+export interface ClientCapture {
+  /** The node the client was connected to, for the message. */
+  node: string;
+  conn: SseConnection;
+}
+
+/**
+ * The promise of one history (issue 9), checked after a scenario: every node's log (through
+ * /api/ticks) agrees with every other under every id they share; and every tick a client received
+ * agrees with the nodes' logs, except ticks that a later `reset` in the same stream took back (a
+ * node that started over on the cluster's history tells its clients so). Returns the merged
+ * history for further checks.
+ */
+export async function assertOneHistory(nodeUrls: string[], clients: ClientCapture[]): Promise<Map<number, string>> {
+  const merged = new Map<number, string>();
+  const owner = new Map<number, string>();
+  for (const url of nodeUrls) {
+    const h = await health(url);
+    for (const tick of await nodeTicks(url, h.lastEventId, Math.max(0, h.oldestEventId - 1))) {
+      const seen = merged.get(tick.id);
+      if (seen !== undefined && seen !== tick.json) {
+        assert.unreachable(`id ${tick.id}: ${url} holds ${tick.json}, ${owner.get(tick.id)} holds ${seen}`);
+      }
+      merged.set(tick.id, tick.json);
+      owner.set(tick.id, url);
+    }
+  }
+  for (const { node, conn } of clients) {
+    const lastReset = conn.events.map((e) => e.event).lastIndexOf('reset');
+    const kept = conn.events.slice(lastReset + 1).filter((e) => e.event === 'tick');
+    for (const event of kept) {
+      const tick = JSON.parse(event.data) as { id: number };
+      const held = merged.get(tick.id);
+      if (held !== undefined && held !== JSON.stringify(tick)) {
+        assert.unreachable(`a client of ${node} received id ${tick.id} as ${event.data}, the logs hold ${held}, and no reset followed`);
+      }
+    }
+  }
+  return merged;
 }

@@ -3,6 +3,7 @@
 // those ids. The restarted ex-leader used to keep its own version and follow on top of it. Now a
 // restarted follower checks its newest tick against the feed's, finds the feed holds another tick
 // under that id, and starts over: afterwards every log agrees, and so does every client's capture.
+import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
 import { ensureFrontendBuilt } from '../../../frontend/build.ts';
 import { waitUntil } from '../helpers/http.ts';
@@ -69,11 +70,12 @@ test('the restarted ex-leader starts over instead of keeping ticks the new leade
 
   const restarted = await startChildServer(simulatorArgs(dbs[leaderIndex]));
   children.push(restarted);
-  await waitUntil(() => logLine(restarted.stderr, 'follow.start_over'), 'the restarted node to start over', 30_000);
   const target = (await health(standby.url)).lastEventId;
   for (const node of [restarted, standby]) await waitUntil(async () => (await health(node.url)).lastEventId >= target || undefined, `${node.url} at ${target}`, 30_000);
   await waitUntil(async () => (await health(edge.url)).lastEventId >= target || undefined, `the edge at ${target}`, 30_000);
   await assertOneHistory([restarted.url, standby.url, edge.url], [{ node: 'edge', conn: client }]);
+  const startOver = logLine(restarted.stderr, 'follow.start_over');
+  assert.is(startOver?.reason, 'diverged', `the restarted node said it started over:\n${restarted.stderr}`);
 });
 
 test.run();

@@ -30,7 +30,6 @@ test('the node that finds another history stops, resets its clients onto it and 
   servers.push(first);
   await waitForLastId(first.url, 30);
   const clusterEpoch = ((await health(first.url)) as unknown as Healthz).epoch;
-  assert.match(clusterEpoch, /^[0-9a-f]{16}$/);
 
   // Redis frozen while the second node starts: it generates locally (local-first) and its clients
   // receive its own ticks before it can learn of the other generator.
@@ -38,7 +37,6 @@ test('the node that finds another history stops, resets its clients onto it and 
   let second;
   let plain;
   let aware;
-  let ownEpoch: string;
   try {
     second = await startTestServer({ interval: 20, symbols: 'AAPL,MSFT,NVDA', seed: 2, redis: redis.url });
     servers.push(second);
@@ -46,14 +44,16 @@ test('the node that finds another history stops, resets its clients onto it and 
     aware = await connectSse(`${second.url}/stream?lastEventId=0&epoch=`);
     connections.push(plain, aware);
     await plain.waitForCount((e) => e.event === 'tick', 10);
-    ownEpoch = JSON.parse((await aware.waitFor((e) => e.event === 'history')).data).epoch;
-    assert.is.not(ownEpoch, clusterEpoch, 'a fresh log starts a history of its own');
+    await aware.waitForCount((e) => e.event === 'tick', 10);
   } finally {
     process.kill(redis.pid, 'SIGCONT');
   }
 
   const h = (await waitForHealth(second.url, 'the second node to report the conflict', (x) => x.status === 'conflict')) as unknown as Healthz;
   assert.is(h.conflict, 'history');
+  assert.match(clusterEpoch, /^[0-9a-f]{16}$/);
+  const ownEpoch = JSON.parse((await aware.waitFor((e) => e.event === 'history')).data).epoch;
+  assert.is.not(ownEpoch, clusterEpoch, 'a fresh log starts a history of its own');
   assert.is((await getJson(`${second.url}/healthz`)).status, 503);
   assert.is(await metric(second.url, 'ticktape_history_conflict'), 1);
   assert.is(await metric(second.url, 'ticktape_history_conflicts_total'), 1);

@@ -37,6 +37,8 @@ test('exactly the contract\'s fields, with their types, on a single in-process n
   assert.is(body.role, 'all');
   assert.is(body.bus, 'memory');
   assert.is(body.redis, 'off');
+  assert.match(body.epoch, /^[0-9a-f]{16}$/, 'the history the log holds');
+  assert.is(body.conflict, null);
   assert.ok(Number.isSafeInteger(body.lastEventId) && body.lastEventId >= 2, `lastEventId ${body.lastEventId}`);
   assert.is(body.oldestEventId, 1);
   assert.is(body.clients, 0);

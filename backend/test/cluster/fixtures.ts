@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis';
 import * as assert from 'uvu/assert';
 import type { Test } from 'uvu';
+import { checkOneHistory } from '../../../scripts/lib/history-check.ts';
 import { getJson, waitUntil } from '../helpers/http.ts';
 import type { RedisHandle } from '../helpers/redis-server.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -103,36 +104,12 @@ export interface ClientCapture {
 }
 
 /**
- * The promise of one history (issue 9), checked after a scenario: every node's log (through
- * /api/ticks) agrees with every other under every id they share; and every tick a client received
- * agrees with the nodes' logs, except ticks that a later `reset` in the same stream took back (a
- * node that started over on the cluster's history tells its clients so). Returns the merged
- * history for further checks.
+ * The promise of one history (issue 9), checked after a scenario (scripts/lib/history-check.ts):
+ * every node's log agrees with every other under every id they share, and every tick a client
+ * received agrees with the logs unless a later `reset` took it back. Returns the merged history.
  */
 export async function assertOneHistory(nodeUrls: string[], clients: ClientCapture[]): Promise<Map<number, string>> {
-  const merged = new Map<number, string>();
-  const owner = new Map<number, string>();
-  for (const url of nodeUrls) {
-    const h = await health(url);
-    for (const tick of await nodeTicks(url, h.lastEventId, Math.max(0, h.oldestEventId - 1))) {
-      const seen = merged.get(tick.id);
-      if (seen !== undefined && seen !== tick.json) {
-        assert.unreachable(`id ${tick.id}: ${url} holds ${tick.json}, ${owner.get(tick.id)} holds ${seen}`);
-      }
-      merged.set(tick.id, tick.json);
-      owner.set(tick.id, url);
-    }
-  }
-  for (const { node, conn } of clients) {
-    const lastReset = conn.events.map((e) => e.event).lastIndexOf('reset');
-    const kept = conn.events.slice(lastReset + 1).filter((e) => e.event === 'tick');
-    for (const event of kept) {
-      const tick = JSON.parse(event.data) as { id: number };
-      const held = merged.get(tick.id);
-      if (held !== undefined && held !== JSON.stringify(tick)) {
-        assert.unreachable(`a client of ${node} received id ${tick.id} as ${event.data}, the logs hold ${held}, and no reset followed`);
-      }
-    }
-  }
-  return merged;
+  const check = await checkOneHistory(nodeUrls, clients.map(({ node, conn }) => ({ node, events: conn.events })));
+  assert.equal(check.divergent.slice(0, 5), [], `${check.divergent.length} ids served in two versions without a reset`);
+  return check.merged;
 }

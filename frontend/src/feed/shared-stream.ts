@@ -90,6 +90,8 @@ export class SharedStream implements SubscriberStream {
   #state: StreamState = { name: 'idle' };
   /** The id of the last event received on the source opened last (kept after it closes). */
   #lastId: number | null = null;
+  /** The history the server last said it serves (a `history` event, a `reset`); null until then. */
+  #epoch: string | null = null;
   #retryDelay = 0;
   /** Every change made in one task is reconciled once. */
   readonly #reconciler = coalescingRunner(
@@ -187,7 +189,10 @@ export class SharedStream implements SubscriberStream {
 
   #open(union: ReadonlySet<string> | null, resume: number | null): void {
     this.#release();
-    const url = streamUrl(this.#url, union, resume);
+    // With the history its ids belong to, so that a server holding another one answers `reset`
+    // instead of another history's ticks under those ids (this URL is also the one the browser
+    // reconnects to by itself).
+    const url = streamUrl(this.#url, union, resume, this.#epoch);
     const es = new this.#env.EventSource(url);
     const source: OpenedSource = { es, url, symbols: union, from: resume, resetPending: false, served: new Set() };
     this.#state = { name: 'connecting', source };
@@ -198,6 +203,7 @@ export class SharedStream implements SubscriberStream {
     es.onerror = () => void this.#handleError(es);
     es.addEventListener('snapshot', (e) => this.#handleSnapshot(es, e));
     es.addEventListener('reset', (e) => this.#handleReset(es, e));
+    es.addEventListener('history', (e) => this.#handleHistory(es, e));
     es.addEventListener('tick', (e) => this.#handleTick(es, e));
   }
 
@@ -252,10 +258,18 @@ export class SharedStream implements SubscriberStream {
     this.#offerHandOver();
   }
 
+  /** `history`: the server says which history it serves; later URLs carry it. */
+  #handleHistory(es: EventSourceLike, e: MessageEvent): void {
+    if (!this.#current(es)) return;
+    const { epoch } = JSON.parse(e.data as string) as { epoch?: unknown };
+    if (typeof epoch === 'string') this.#epoch = epoch;
+  }
+
   #handleReset(es: EventSourceLike, e: MessageEvent): void {
     const source = this.#current(es);
     if (!source) return;
     const info = JSON.parse(e.data as string) as ResetInfo;
+    if (typeof info.epoch === 'string') this.#epoch = info.epoch;
     source.resetPending = true;
     for (const sub of this.#served(source)) sub.reset(info);
   }

@@ -16,9 +16,12 @@ export interface FeedStatus {
 }
 
 export interface ResetInfo {
-  reason: 'expired' | 'unknown';
+  /** `history`: the resume point belongs to another history than the server's (its log was replaced). */
+  reason: 'expired' | 'unknown' | 'history';
   oldestId: number;
   latestId: number;
+  /** The history the server serves (absent from servers before epochs). */
+  epoch?: string;
 }
 
 /** What a subscriber is told. Calls never happen synchronously inside `subscribe()`. */

@@ -9,14 +9,16 @@ export function resolveStreamUrl(src: string | null | undefined, baseUrl: string
 
 /**
  * The stream filtered to `symbols` (null: every symbol) and resumed after `resume` (null: from a
- * snapshot). Other query parameters of the src are kept.
+ * snapshot) of history `epoch` (null: not known yet, so the server only says which it serves; see
+ * the server README, "History identity"). Other query parameters of the src are kept.
  */
-export function streamUrl(stream: URL, symbols: ReadonlySet<string> | null, resume: number | null): string {
+export function streamUrl(stream: URL, symbols: ReadonlySet<string> | null, resume: number | null, epoch: string | null = null): string {
   const url = new URL(stream);
   if (symbols) url.searchParams.set('symbols', sortedList(symbols));
   else url.searchParams.delete('symbols');
   if (resume !== null) url.searchParams.set('lastEventId', String(resume));
   else url.searchParams.delete('lastEventId');
+  url.searchParams.set('epoch', epoch ?? '');
   return url.href;
 }
 

@@ -100,7 +100,8 @@ export function startLeadership(deps: LeaderDeps): Leadership {
     let head: FeedHeadState;
     try {
       head = await deps.feedHead();
-      if (mine === attempt && head.epoch === null && log.lastId() > 0) {
+      // Also with an empty log: a fresh node must not start a new history over others' logs.
+      if (mine === attempt && head.epoch === null) {
         const restored = await restoreForgotten();
         if (mine !== attempt || !restored) return;
         // The stream is ours to re-establish: the bus republishes the log once generating starts.

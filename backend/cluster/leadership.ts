@@ -145,7 +145,8 @@ export function startLeadership(deps: LeaderDeps): Leadership {
     const started = Date.now();
     await deps.claims.claim();
     await new Promise((resolve) => setTimeout(resolve, restoreWaitMs));
-    const claims = await deps.claims.read(log.epoch());
+    // An empty log holds no history of its own: any replica's claim counts.
+    const claims = await deps.claims.read(log.lastId() === 0 ? null : log.epoch());
     const best = claims[0];
     const fields = { lastEventId: log.lastId(), epoch: log.epoch(), claims: claims.length, bestLastId: best?.lastId ?? null, bestNode: best?.nodeId ?? null, waitedMs: Date.now() - started };
     if (!best || best.lastId <= log.lastId()) {

@@ -33,8 +33,8 @@ export interface Claim {
 export interface RestoreClaims {
   /** Claim now (a would-be leader does before its wait). */
   claim(): Promise<void>;
-  /** The fresh claims of history `epoch`, highest lastId first. */
-  read(epoch: string): Promise<Claim[]>;
+  /** The fresh claims of history `epoch` (null: of any history), highest lastId first. */
+  read(epoch: string | null): Promise<Claim[]>;
   /** Forget every claim (the stream is re-established). */
   clear(): Promise<void>;
   close(): Promise<void>;
@@ -79,7 +79,7 @@ export function startRestoreClaims(options: ClaimOptions): RestoreClaims {
       for (const [id, text] of Object.entries(fields)) {
         try {
           const parsed = JSON.parse(text) as Omit<Claim, 'nodeId'>;
-          if (parsed.epoch === epoch && Number.isSafeInteger(parsed.lastId) && now() - parsed.at < CLAIM_FRESH_MS) claims.push({ ...parsed, nodeId: id });
+          if ((epoch === null || parsed.epoch === epoch) && Number.isSafeInteger(parsed.lastId) && now() - parsed.at < CLAIM_FRESH_MS) claims.push({ ...parsed, nodeId: id });
         } catch {
           // Not a claim we wrote: ignore it.
         }

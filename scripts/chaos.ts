@@ -78,48 +78,28 @@ async function streamLast(raw: Redis): Promise<number> {
 
 const SCENARIOS: Record<string, (scene: Scene) => Promise<void>> = {
   // FLUSHALL while the standby lags and the leader is stopped: the standby finds the stream first.
-  async 'flushall, lagging standby'(scene) {
-    const sims = [await simulator(scene), await simulator(scene)];
-    const e = await edge(scene);
-    scene.nodes = () => [...sims, e].map((n) => n.url);
-    await client(scene, e.url, 'edge');
-    const leader = await oneGenerator(sims);
-    const standby = sims.find((n) => n !== leader)!;
-    await allAt([leader.url], 100);
-    const raw = new Redis(scene.redis.url);
-    try {
-      standby.kill('SIGSTOP');
-      await hold(1000);
-      leader.kill('SIGSTOP');
-      await raw.flushall();
-      await hold(1000);
-      standby.kill('SIGCONT');
-      await hold(500);
-      leader.kill('SIGCONT');
-    } finally {
-      raw.disconnect();
-    }
-    await oneGenerator(sims);
-    await allAt(scene.nodes(), (await health(leader.url)).lastEventId + 200);
-  },
+  'flushall, lagging standby': (scene) =>
+    laggingStandby(scene, async (leader, standby) => {
+      const raw = new Redis(scene.redis.url);
+      try {
+        leader.kill('SIGSTOP');
+        await raw.flushall();
+        await hold(1000);
+        standby.kill('SIGCONT');
+        await hold(500);
+        leader.kill('SIGCONT');
+      } finally {
+        raw.disconnect();
+      }
+    }),
 
   // Redis restarted empty while the standby lags (SIGSTOP 2 s, restart 1 s in).
-  async 'redis restart empty, lagging standby'(scene) {
-    const sims = [await simulator(scene), await simulator(scene)];
-    const e = await edge(scene);
-    scene.nodes = () => [...sims, e].map((n) => n.url);
-    await client(scene, e.url, 'edge');
-    const leader = await oneGenerator(sims);
-    const standby = sims.find((n) => n !== leader)!;
-    await allAt([leader.url], 100);
-    standby.kill('SIGSTOP');
-    await hold(1000);
-    await scene.redis.restart();
-    await hold(1000);
-    standby.kill('SIGCONT');
-    await oneGenerator(sims);
-    await allAt(scene.nodes(), (await health(leader.url)).lastEventId + 200);
-  },
+  'redis restart empty, lagging standby': (scene) =>
+    laggingStandby(scene, async (_leader, standby) => {
+      await scene.redis.restart();
+      await hold(1000);
+      standby.kill('SIGCONT');
+    }),
 
   // The leader is killed while Redis stalls writes, then restarted on its log.
   async 'leader kill -9 during write stall'(scene) {
@@ -203,6 +183,25 @@ const SCENARIOS: Record<string, (scene: Scene) => Promise<void>> = {
     await kill9Loop(scene, ['--retention', '2000']);
   },
 };
+
+/**
+ * Two simulators and an edge with a client; the standby is stopped (it lags), and 1 s later
+ * `fault` runs (it resumes the standby); then the cluster must settle on one generator.
+ */
+async function laggingStandby(scene: Scene, fault: (leader: ChildServer, standby: ChildServer) => Promise<void>): Promise<void> {
+  const sims = [await simulator(scene), await simulator(scene)];
+  const e = await edge(scene);
+  scene.nodes = () => [...sims, e].map((n) => n.url);
+  await client(scene, e.url, 'edge');
+  const leader = await oneGenerator(sims);
+  const standby = sims.find((n) => n !== leader)!;
+  await allAt([leader.url], 100);
+  standby.kill('SIGSTOP');
+  await hold(1000);
+  await fault(leader, standby);
+  await oneGenerator(sims);
+  await allAt(scene.nodes(), (await health(leader.url)).lastEventId + 200);
+}
 
 async function kill9Loop(scene: Scene, extra: string[]): Promise<void> {
   const db = `${tempDir('ticktape-chaos-')}/all.db`;

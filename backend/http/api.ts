@@ -7,8 +7,8 @@ import { QUOTES_MAX_HISTORY, type UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
 import { parseCount, parseSymbolFilter, single } from './params.ts';
 
-const TICKS_DEFAULT_LIMIT = 1000;
-const TICKS_MAX_LIMIT = 10000;
+export const TICKS_DEFAULT_LIMIT = 1000;
+export const TICKS_MAX_LIMIT = 10000;
 
 export interface ApiDeps {
   role: string;

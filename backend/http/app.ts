@@ -1,4 +1,5 @@
-// The Koa application: request counting, error shape, CORS, routes and the 404 for everything else.
+// The Koa application: request counting, error shape, CORS, routes (the API's own OpenAPI document
+// among them) and the 404 for everything else.
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
@@ -12,6 +13,7 @@ import { requestCounterMetric, type RequestCounter } from '../metrics.ts';
 import { adminRoutes } from './admin.ts';
 import { apiRoutes } from './api.ts';
 import { errorMiddleware, errors } from './errors.ts';
+import { openApiText } from './openapi.ts';
 import { staticRoutes } from './static.ts';
 import { streamRoute } from './stream-route.ts';
 
@@ -50,6 +52,12 @@ export function createApp(deps: AppDeps): Koa {
     generating: () => deps.generator?.generating() ?? false,
   });
   adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universe: deps.universe });
+  const openApi = openApiText();
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = openApi;
+  });
   router.get('/metrics', async (ctx) => {
     ctx.type = deps.metrics.contentType;
     ctx.body = await deps.metrics.metrics();

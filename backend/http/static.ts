@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Router, RouterContext } from '@koa/router';
 import { errors } from './errors.ts';
 
-const TYPES: Record<string, string> = {
+export const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',

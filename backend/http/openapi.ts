@@ -52,7 +52,7 @@ function errorResponses(descriptions: Partial<Record<ErrorName, string>>): Recor
       description: names.map((name) => `\`${ERROR_BY_NAME.get(name)!.code}\`: ${descriptions[name]}`).join('\n\n'),
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
       content: json(
-        { $ref: '#/components/schemas/Error', properties: { code: { enum: errs.map((err) => err.code) } } },
+        { $ref: '#/components/schemas/Error', type: 'object', properties: { code: { enum: errs.map((err) => err.code) } } },
         Object.fromEntries(errs.map((err) => [err.code, ref('examples', err.code)])),
       ),
     };
@@ -490,7 +490,7 @@ const ANY_ROUTE_ERRORS: Json = (() => {
     description: `Any other error, in the same shape: ${all.map((response) => response.description).join(' ')}`,
     headers: { Allow: ref('headers', 'Allow') },
     content: json(
-      { $ref: '#/components/schemas/Error', properties: { code: { enum: media.flatMap((m) => ((m.schema as Json).properties as { code: { enum: string[] } }).code.enum) } } },
+      { $ref: '#/components/schemas/Error', type: 'object', properties: { code: { enum: media.flatMap((m) => ((m.schema as Json).properties as { code: { enum: string[] } }).code.enum) } } },
       Object.assign({}, ...media.map((m) => m.examples)),
     ),
   };

@@ -110,6 +110,7 @@ export const SSE_EVENT_SCHEMA: JsonSchema = {
   },
   oneOf: Object.entries(SSE_EVENTS).map(([event, schema]) => ({
     title: `${event} event`,
+    type: 'object',
     // Every event but `reset` carries the log id; a `reset` carries none.
     required: event === 'reset' ? ['event', 'data'] : ['event', 'data', 'id'],
     properties: {

@@ -24,6 +24,8 @@ export interface TestServerExtras {
   leaseTtlMs?: number;
   /** The node's wall clock (ticks' `ts`), e.g. one skewed against another node's. */
   now?: () => number;
+  /** The built frontend it serves (default frontend/dist), e.g. an empty directory. */
+  distDir?: string;
 }
 
 // Removed when the process exits, not when a server closes: tests restart servers on the same

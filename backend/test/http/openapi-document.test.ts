@@ -1,5 +1,5 @@
 // The OpenAPI document and the SSE event schemas as documents: the committed files are what the code
-// generates, `redocly lint` (the field's linter, recommended rules, redocly.yaml) finds nothing,
+// generates, `redocly lint` (the field's linter, recommended rules, backend/http/redocly.yaml) finds nothing,
 // every code of the error catalogue is documented with its status and example, the event schema
 // files are valid 2020-12 schemas in strict Ajv, and the document's operations are exactly the
 // routes of the Koa router (walked layer by layer), so neither can gain a route the other lacks.
@@ -37,7 +37,7 @@ test('the committed OpenAPI document and event schemas are what the code generat
 test('`redocly lint` finds no error and no warning', async () => {
   // Its own CLI, once per test file: it takes a second or two to start.
   const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-  const args = [cli, 'lint', '--config', path.join(ROOT, 'redocly.yaml'), '--format', 'json', path.join(ROOT, OPENAPI_FILE)];
+  const args = [cli, 'lint', '--config', path.join(ROOT, 'backend/http/redocly.yaml'), '--format', 'json', path.join(ROOT, OPENAPI_FILE)];
   const { stdout } = await run(process.execPath, args, { cwd: ROOT, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }).catch(
     (err: { stdout: string; stderr: string }) => {
       // Exit 1 when it finds errors: the report is on stdout all the same.

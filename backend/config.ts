@@ -215,7 +215,7 @@ export const OPTIONS = {
   }),
   heartbeat: option({
     flag: '--heartbeat', env: 'TICKTAPE_HEARTBEAT_MS', arg: 'MS', defaultText: '`15000`',
-    meaning: 'period of the SSE `: keepalive` comment, in ms',
+    meaning: 'period of the SSE heartbeat (the `: keepalive` comment, or a `heartbeat` event for streams that ask with `?heartbeat=event`), in ms',
     parse: integer({ min: 1, max: MAX_TIMER_MS, unit: ' ms' }), fallback: 15_000,
   }),
   role: option<Role>({

@@ -12,6 +12,7 @@ export const ERROR_EXAMPLES: Examples = {
   badSymbols: ['symbols', 'AAPL,'],
   badLastEventId: ['Last-Event-ID header', 'abc'],
   badInteger: ['history', '501', 'a whole number of prices per symbol from 0 to 500'],
+  badChoice: ['heartbeat', 'events', ['comment', 'event']],
   notFound: ['GET', '/nope'],
   methodNotAllowed: ['DELETE', '/stream', 'HEAD, GET'],
   frontendMissing: [],

@@ -25,6 +25,8 @@ export const errors = {
     new HttpError(400, 'BAD_LAST_EVENT_ID', `lastEventId (${source}): expected a non-negative integer up to 2^53, got ${JSON.stringify(raw)}`),
   badInteger: (param: string, raw: string, what: string) =>
     new HttpError(400, 'BAD_PARAMETER', `${param}: expected ${what}, got ${JSON.stringify(raw)}`),
+  badChoice: (param: string, raw: string, choices: readonly string[]) =>
+    new HttpError(400, 'BAD_PARAMETER', `${param}: expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`),
   // Routing
   notFound: (method: string, path: string) => new HttpError(404, 'NOT_FOUND', `no route for ${method} ${path}`),
   methodNotAllowed: (method: string, path: string, allowed: string) =>

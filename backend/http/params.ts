@@ -23,6 +23,14 @@ export function parseCount(param: string, raw: string | string[] | undefined, fa
   return Number(text);
 }
 
+/** A parameter that names one of `choices` exactly (case matters), or `fallback` when absent. */
+export function parseChoice<C extends string>(param: string, raw: string | string[] | undefined, choices: readonly C[], fallback: C): C {
+  const text = single(raw);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) throw errors.badChoice(param, text, choices);
+  return text as C;
+}
+
 export function single(raw: string | string[] | undefined): string | undefined {
   return Array.isArray(raw) ? raw[raw.length - 1] : raw;
 }

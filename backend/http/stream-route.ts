@@ -5,9 +5,9 @@ import type { EventLog } from '../log/event-log.ts';
 import type { Hub, StreamClient } from '../stream/hub.ts';
 import type { UniverseView } from '../types.ts';
 import { runSubscription } from '../stream/subscription.ts';
-import { parseEventId } from '../stream/sse.ts';
+import { HEARTBEAT_KINDS, parseEventId } from '../stream/sse.ts';
 import { errors } from './errors.ts';
-import { parseSymbolFilter, single } from './params.ts';
+import { parseChoice, parseSymbolFilter, single } from './params.ts';
 
 export interface StreamRouteDeps {
   log: EventLog;
@@ -34,6 +34,7 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
   return async (ctx) => {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
     const resumeFrom = resumePoint(ctx);
+    const heartbeat = parseChoice('heartbeat', ctx.query.heartbeat, HEARTBEAT_KINDS, 'comment');
     if (ctx.method === 'HEAD') {
       // The headers a GET would get, and no stream to hold the connection open.
       ctx.set(SSE_HEADERS);
@@ -51,7 +52,7 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
 
-    const client: StreamClient = { res, filter };
+    const client: StreamClient = { res, filter, heartbeat };
     const gone = () => deps.hub.detach(client);
     res.on('close', gone);
     res.on('error', gone);

@@ -197,6 +197,13 @@ export function ticksOf(events: SseEvent[]): Array<{ id: number; symbol: string;
   return events.filter((e) => e.event === 'tick').map((e) => JSON.parse(e.data));
 }
 
+/** Every complete block (the text up to each blank line) a connection has received so far: for framing tests. */
+export function blocksOf(conn: SseConnection): string[] {
+  const parts = conn.raw.split('\n\n');
+  parts.pop(); // the block still being built
+  return parts;
+}
+
 /** Read a non-SSE answer fully (for the 400 cases). */
 export async function bodyOf(conn: SseConnection): Promise<unknown> {
   await conn.ended;

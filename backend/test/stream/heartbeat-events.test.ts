@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { bodyOf, connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
+import { blocksOf, bodyOf, connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
 import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
 
 const RETRY = 'retry: 3000\n';
@@ -21,13 +21,6 @@ test.before(async () => {
 });
 test.after(() => server.close());
 
-/** Every complete block (the text up to each blank line) the connection received so far. */
-function blocks(conn: SseConnection): string[] {
-  const parts = conn.raw.split('\n\n');
-  parts.pop(); // the block still being built
-  return parts;
-}
-
 /** Waits for `n` heartbeat events and then a tick after the last of them. */
 async function heartbeatsThenATick(conn: SseConnection, n: number): Promise<void> {
   await conn.waitForCount((e) => e.event === 'heartbeat', n);
@@ -42,7 +35,7 @@ test('heartbeat=event: retry, a heartbeat event at once, then the snapshot; hear
   conn.close();
   assert.ok(conn.raw.startsWith(`${RETRY}${HEARTBEAT_BLOCK}\n\nid: ${snapshot.id}\nevent: snapshot\ndata: [`), JSON.stringify(conn.raw.slice(0, 120)));
   assert.is(conn.comments.length, 0, 'no keepalive comment for a client that asked for events');
-  const all = blocks(conn);
+  const all = blocksOf(conn);
   for (const [i, block] of all.entries()) {
     const body = i === 0 ? block.slice(RETRY.length) : block;
     assert.ok(

@@ -38,6 +38,11 @@ const ERROR_BY_NAME = new Map((Object.keys(ERROR_EXAMPLES) as ErrorName[]).map((
  * The error answers of an operation, one response per status, each naming the codes the route can
  * answer with (so a validator rejects a code the document does not list for that route).
  */
+/** Each value once, in first-seen order (several catalogue entries share a code). */
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
 function errorResponses(descriptions: Partial<Record<ErrorName, string>>): Record<string, Json> {
   const byStatus = new Map<number, ErrorName[]>();
   for (const name of Object.keys(descriptions) as ErrorName[]) {
@@ -52,8 +57,8 @@ function errorResponses(descriptions: Partial<Record<ErrorName, string>>): Recor
       description: names.map((name) => `\`${ERROR_BY_NAME.get(name)!.code}\`: ${descriptions[name]}`).join('\n\n'),
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
       content: json(
-        { $ref: '#/components/schemas/Error', type: 'object', properties: { code: { enum: errs.map((err) => err.code) } } },
-        Object.fromEntries(errs.map((err) => [err.code, ref('examples', err.code)])),
+        { $ref: '#/components/schemas/Error', type: 'object', properties: { code: { enum: unique(errs.map((err) => err.code)) } } },
+        Object.fromEntries(names.map((name) => [name, ref('examples', name)])),
       ),
     };
   }
@@ -153,7 +158,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     required: ['error', 'code'],
     properties: {
       error: { type: 'string', minLength: 1 },
-      code: { enum: CATALOGUE.map((err) => err.code) },
+      code: { enum: unique(CATALOGUE.map((err) => err.code)) },
     },
   },
   OpenApiDocument: {
@@ -189,6 +194,13 @@ const PARAMETERS: Record<string, Json> = {
     description: 'Resume point a browser sends when it reconnects; wins over `lastEventId`.',
     schema: { type: 'integer', minimum: 0, maximum: MAX_ID },
     example: 1042,
+  },
+  heartbeat: {
+    name: 'heartbeat',
+    in: 'query',
+    description: 'How heartbeats are sent: `comment` (default) a `: keepalive` comment line, which `EventSource` cannot see; `event` a `heartbeat` event (`Heartbeat` data, no `id:`), first right after `retry:`, so a client can notice a connection that stays open but goes silent. Anything else is a `400`.',
+    schema: { type: 'string', enum: ['comment', 'event'], default: 'comment' },
+    example: 'event',
   },
   'If-None-Match': {
     name: 'If-None-Match',
@@ -263,7 +275,7 @@ const STREAM_DESCRIPTION = `Server-Sent Events (WHATWG HTML §9.2): \`200\` with
 - No resume point: a \`snapshot\` (\`id:\` the newest log id, \`data:\` the latest tick per subscribed symbol), then live \`tick\` events.
 - Resume point N with oldestId − 1 ≤ N ≤ newestId: every tick with id > N matching the filter, in order, then live, with no gap and no duplicate.
 - N older or newer than that: a \`reset\` (no \`id:\`), then a \`snapshot\`, then live.
-- A comment line \`: keepalive\` every \`--heartbeat\` ms, with no blank line after it.
+- A comment line \`: keepalive\` every \`--heartbeat\` ms, with no blank line after it; with \`heartbeat=event\`, a \`heartbeat\` event instead (no \`id:\`), the first right after \`retry:\`.
 - A client that stops reading is disconnected once 1 MiB of output waits for it; it resumes from the log on reconnect.
 
 Not served on a \`--role simulator\` node (\`404\`). \`HEAD\` answers the headers without a stream.`;
@@ -318,7 +330,7 @@ const PATHS: Record<string, Json> = {
       summary: 'The live feed as Server-Sent Events, with replay',
       description: STREAM_DESCRIPTION,
       tags: ['stream'],
-      parameters: [ref('parameters', 'symbols'), ref('parameters', 'lastEventId'), ref('parameters', 'Last-Event-ID')],
+      parameters: [ref('parameters', 'symbols'), ref('parameters', 'lastEventId'), ref('parameters', 'heartbeat'), ref('parameters', 'Last-Event-ID')],
       responses: {
         '200': {
           description: 'The event stream; it stays open.',
@@ -339,6 +351,7 @@ const PATHS: Record<string, Json> = {
         ...errorResponses({
           ...SYMBOL_ERRORS,
           badLastEventId: '`Last-Event-ID` or `lastEventId` is not a non-negative integer up to 2^53 (an empty value too); the message says which.',
+          badChoice: '`heartbeat` is neither `comment` nor `event`.',
           notFound: 'this node is a `--role simulator`, which does not serve the stream.',
         }),
       },
@@ -490,7 +503,7 @@ const ANY_ROUTE_ERRORS: Json = (() => {
     description: `Any other error, in the same shape: ${all.map((response) => response.description).join(' ')}`,
     headers: { Allow: ref('headers', 'Allow') },
     content: json(
-      { $ref: '#/components/schemas/Error', type: 'object', properties: { code: { enum: media.flatMap((m) => ((m.schema as Json).properties as { code: { enum: string[] } }).code.enum) } } },
+      { $ref: '#/components/schemas/Error', type: 'object', properties: { code: { enum: unique(media.flatMap((m) => ((m.schema as Json).properties as { code: { enum: string[] } }).code.enum)) } } },
       Object.assign({}, ...media.map((m) => m.examples)),
     ),
   };
@@ -529,7 +542,8 @@ export function openApiDocument(): Json {
       schemas: SCHEMAS,
       parameters: PARAMETERS,
       headers: HEADERS,
-      examples: Object.fromEntries(CATALOGUE.map((err) => [err.code, { summary: `${err.status} ${err.code}`, value: { error: err.message, code: err.code } }])),
+      // Keyed by catalogue entry, not code: several entries share a code (BAD_PARAMETER).
+      examples: Object.fromEntries([...ERROR_BY_NAME].map(([name, err]) => [name, { summary: `${err.status} ${err.code}`, value: { error: err.message, code: err.code } }])),
       securitySchemes: {
         adminToken: { type: 'http', scheme: 'bearer', description: 'The `--admin-token` / `TICKTAPE_ADMIN_TOKEN` of the server.' },
       },

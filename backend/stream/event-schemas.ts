@@ -82,15 +82,37 @@ export const RESET_SCHEMA: JsonSchema = {
   examples: [{ reason: 'expired', oldestId: 5001, latestId: 1005000 }],
 };
 
+/** The `data:` of a `heartbeat` event (only on `/stream?heartbeat=event`). */
+export const HEARTBEAT_SCHEMA: JsonSchema = {
+  title: 'Heartbeat',
+  description:
+    'Sent to a client that asked with `heartbeat=event`: once right after `retry:`, then every `--heartbeat` ms. No `id:`, so the client\'s last event ID is untouched; a client that sees nothing at all for 2.5 periods can take the connection for dead.',
+  type: 'object',
+  required: ['periodMs'],
+  properties: {
+    periodMs: { type: 'integer', minimum: 1, description: 'The heartbeat period, in ms (`--heartbeat`).' },
+  },
+  examples: [{ periodMs: 15000 }],
+};
+
 /** Each SSE event type with the component name of its `data:` schema. */
 export const SSE_EVENTS = {
   snapshot: 'Snapshot',
   tick: 'Tick',
   reset: 'Reset',
+  heartbeat: 'Heartbeat',
 } as const;
 
+/** Events sent without an `id:` line, so they leave the client's last event ID alone. */
+const EVENTS_WITHOUT_ID: ReadonlySet<string> = new Set(['reset', 'heartbeat']);
+
 /** The schemas above by component name. */
-export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = { Tick: TICK_SCHEMA, Snapshot: SNAPSHOT_SCHEMA, Reset: RESET_SCHEMA };
+export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
+  Tick: TICK_SCHEMA,
+  Snapshot: SNAPSHOT_SCHEMA,
+  Reset: RESET_SCHEMA,
+  Heartbeat: HEARTBEAT_SCHEMA,
+};
 
 /**
  * One event as an SSE parser hands it over (WHATWG HTML §9.2.6: its type, its data and the last
@@ -105,18 +127,18 @@ export const SSE_EVENT_SCHEMA: JsonSchema = {
   required: ['event', 'data'],
   properties: {
     event: { type: 'string', description: 'The `event:` field.' },
-    id: { type: 'string', pattern: '^[0-9]+$', description: 'The `id:` field: the decimal log id. Absent on `reset`.' },
+    id: { type: 'string', pattern: '^[0-9]+$', description: 'The `id:` field: the decimal log id. Absent on `reset` and `heartbeat`.' },
     data: { type: 'string', description: 'The `data:` field: JSON text, on one line.' },
   },
   oneOf: Object.entries(SSE_EVENTS).map(([event, schema]) => ({
     title: `${event} event`,
     type: 'object',
-    // Every event but `reset` carries the log id; a `reset` carries none.
-    required: event === 'reset' ? ['event', 'data'] : ['event', 'data', 'id'],
+    // Every event but `reset` and `heartbeat` carries the log id; those carry none.
+    required: EVENTS_WITHOUT_ID.has(event) ? ['event', 'data'] : ['event', 'data', 'id'],
     properties: {
       event: { const: event },
       data: { contentMediaType: 'application/json', contentSchema: componentRef(schema) },
-      ...(event === 'reset' ? { id: false } : {}),
+      ...(EVENTS_WITHOUT_ID.has(event) ? { id: false } : {}),
     },
   })),
 };

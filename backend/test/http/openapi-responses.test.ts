@@ -88,6 +88,8 @@ test('GET /stream: the 200 stream, HEAD, and a 400 for each malformed parameter'
   await checkStream(server, '/stream?symbols=NOPE', {}, 400);
   await checkStream(server, '/stream?symbols=AAPL,', {}, 400);
   await checkStream(server, '/stream?lastEventId=-1', {}, 400);
+  await checkStream(server, '/stream?heartbeat=events', {}, 400);
+  await checkStream(server, '/stream?heartbeat=event', {}, 200);
   await checkStream(server, '/stream', { 'Last-Event-ID': 'abc' }, 400);
 });
 

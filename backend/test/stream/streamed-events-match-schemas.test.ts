@@ -1,5 +1,5 @@
 // Real streamed events against their published schemas: the `data` of every snapshot, tick (live
-// and replayed) and reset validates against the committed schema file of its event type
+// and replayed), reset and heartbeat validates against the committed schema file of its event type
 // (backend/stream/schemas/), and each parsed event against the OpenAPI document's SseEvent (its
 // type, its id or none). A field the server sends differently from the schema fails here.
 import { test } from 'uvu';
@@ -72,6 +72,13 @@ test('a resume point retention has pruned: reset "expired", then the snapshot, v
   const events = await eventsOf('?lastEventId=0', (seen) => seen.some((e) => e.event === 'snapshot'));
   assert.equal(events.slice(0, 2).map((e) => e.event), ['reset', 'snapshot']);
   assert.is(JSON.parse(events[0].data).reason, 'expired');
+  assertValid(events);
+});
+
+test('heartbeat=event: the heartbeat (no id) and the snapshot and ticks after it validate', async () => {
+  const events = await eventsOf('?heartbeat=event', (seen) => seen.filter((e) => e.event === 'tick').length >= 2);
+  assert.is(events[0].event, 'heartbeat');
+  assert.is(events[0].id, undefined);
   assertValid(events);
 });
 

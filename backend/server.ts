@@ -11,7 +11,7 @@
 // several servers side by side.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory.ts';
 import { createRedisBus, type RedisBusOptions } from './bus/redis.ts';
@@ -26,6 +26,7 @@ import { openLog } from './log/log.ts';
 import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createMetrics, writeLatencyMetric } from './metrics.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 import { continuedSeed, type SeedSource } from './pipeline/checkpoint.ts';
 import { broadcastTo, createPipeline } from './pipeline/pipeline.ts';
 import { createTickGenerator, type TickGenerator } from './pipeline/tick-generator.ts';
@@ -34,7 +35,7 @@ import type { LoggedTick, UniverseView } from './types.ts';
 
 export type { SeedSource } from './pipeline/checkpoint.ts';
 
-export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../frontend/dist/', import.meta.url));
+export const DEFAULT_DIST_DIR = path.join(PACKAGE_ROOT, 'frontend', 'dist');
 
 export interface ServerOptions {
   config: Config;

@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
+import os from 'node:os';
+import { isAbsolute, join } from 'node:path';
 
 import { redactUrl } from './bus/redis/connection.ts';
 import { BUILTIN_UNIVERSE, customSymbol, findSymbol } from './simulator/universe.ts';
@@ -165,12 +167,13 @@ export const OPTIONS = {
     meaning: 'interface to listen on (`0.0.0.0` for all)',
     parse: text, fallback: '127.0.0.1',
   }),
-  db: option({
-    flag: '--db', env: 'TICKTAPE_DB', arg: 'FILE', defaultText: '`db/ticktape.db`',
+  db: option<string | null>({
+    flag: '--db', env: 'TICKTAPE_DB', arg: 'FILE',
+    defaultText: '`db/ticktape.db` from a clone; installed: `$XDG_DATA_HOME/ticktape/ticktape.db` or `~/.local/share/ticktape/ticktape.db`',
     meaning:
-      'SQLite file of the event log (`:memory:` allowed); missing directories are created. One server per file: ' +
-      'a second one on the same file exits with status 1',
-    parse: text, fallback: 'db/ticktape.db',
+      'SQLite file of the event log (`:memory:` allowed); missing directories are created; the start line names it. ' +
+      'One server per file: a second one on the same file exits with status 1',
+    parse: text, fallback: null,
   }),
   redis: option<string | null>({
     flag: '--redis', env: 'REDIS_URL', arg: 'URL', defaultText: 'unset',
@@ -252,7 +255,11 @@ interface RawValue {
  * variables; an empty environment variable counts as unset. Throws ConfigError on the first bad
  * option. No I/O except reading the `--config` file.
  */
-export function parseOptions(argv: string[], env: Record<string, string | undefined>): ParseResult {
+export function parseOptions(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  { installed = false }: { installed?: boolean } = {},
+): ParseResult {
   const fromFlags = readFlags(argv);
   if (fromFlags === 'help') return { kind: 'help', text: helpText() };
 
@@ -268,7 +275,21 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     const given = raw.get(name);
     values[name] = given ? OPTIONS[name].parse(given.raw, given.label) : OPTIONS[name].fallback;
   }
-  return { kind: 'config', config: resolve(values as Values, raw) };
+  const config = resolve(values as Values, raw, values.db === null ? defaultDbPath(env, installed) : (values.db as string));
+  return { kind: 'config', config };
+}
+
+/**
+ * The log without `--db`. A clone keeps it in its own `db/` (relative to the working directory, as
+ * `npm start` runs from the clone's root). An installed command has no folder of its own that
+ * survives an update (npm replaces node_modules), so it uses the XDG data directory.
+ */
+export function defaultDbPath(env: Record<string, string | undefined>, installed: boolean): string {
+  if (!installed) return 'db/ticktape.db';
+  // XDG Base Directory: a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME;
+  const dataHome = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || os.homedir(), '.local', 'share');
+  return join(dataHome, 'ticktape', 'ticktape.db');
 }
 
 /** Flag values by option; `help` when `--help`/`-h` appears, even beside bad options. */
@@ -303,7 +324,7 @@ function readFlags(argv: string[]): Map<OptionName, RawValue> | 'help' {
   return found;
 }
 
-function resolve(values: Values, raw: Map<OptionName, RawValue>): Config {
+function resolve(values: Values, raw: Map<OptionName, RawValue>, db: string): Config {
   const role = values.role;
   if (role !== 'all' && values.redis === null) {
     const label = raw.get('role')?.label ?? OPTIONS.role.flag;
@@ -317,7 +338,7 @@ function resolve(values: Values, raw: Map<OptionName, RawValue>): Config {
   return {
     port: values.port,
     host: values.host,
-    db: values.db,
+    db,
     redis: values.redis,
     universe: values.symbols === null ? universe.map((s) => ({ ...s })) : select(universe, values.symbols, symbolsLabel),
     interval: values.interval,
@@ -435,9 +456,9 @@ function wrap(words: string, width: number): string[] {
 
 export function helpText(): string {
   const lines = [
-    // There is no `ticktape` executable: name the commands that work, from the repository's root.
-    'Usage: npm start -- [options]',
-    '   or: node --import tsx backend/main.ts [options]',
+    // The installed command first; from a clone, the commands that work at the repository's root.
+    'Usage: ticktape [options]',
+    '   or: npm start -- [options]              (from a clone of the repository)',
     '',
     'A stock-ticker feed simulator: a gap-free tick log in SQLite, served over SSE and JSON.',
     '',

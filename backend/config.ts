@@ -169,9 +169,11 @@ export const OPTIONS = {
   }),
   db: option<string | null>({
     flag: '--db', env: 'TICKTAPE_DB', arg: 'FILE',
-    defaultText: '`db/ticktape.db` from a clone; installed: `$XDG_DATA_HOME/ticktape/ticktape.db` or `~/.local/share/ticktape/ticktape.db`',
+    defaultText: '`db/ticktape.db`; installed: the XDG data dir',
     meaning:
       'SQLite file of the event log (`:memory:` allowed); missing directories are created; the start line names it. ' +
+      'An installed `ticktape` (npx, `npm i -g`) defaults to `$XDG_DATA_HOME/ticktape/ticktape.db` ' +
+      '(`~/.local/share/ticktape/ticktape.db` without it), never its own folder in node_modules. ' +
       'One server per file: a second one on the same file exits with status 1',
     parse: text, fallback: null,
   }),

@@ -39,6 +39,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** What to run instead of `node --import tsx backend/main.ts` (e.g. `npm start --`); args follow it. */
   command?: string[];
+  /** Working directory (default: the repository's root). */
+  cwd?: string;
 }
 
 // Whatever a test forgets (or a failed assertion skips), the test process does not leave behind.
@@ -57,11 +59,11 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 }
 
-/** Starts `backend/main.ts args…` from the repository root; does not wait for anything. */
+/** Starts `backend/main.ts args…` (or `options.command`), from the repository root unless `options.cwd`; does not wait for anything. */
 export function spawnTicktape(args: string[], options: SpawnOptions = {}): TicktapeProcess {
   const [file, ...prefix] = options.command ?? [process.execPath, '--import', 'tsx', 'backend/main.ts'];
   const child = spawn(file, [...prefix, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -111,7 +111,7 @@ function nativeLoadFailure(e: NodeJS.ErrnoException): string | null {
   return (
     `better-sqlite3's native module did not load (${firstLine}): there is no binary for Node ${process.version} ` +
     `on ${process.platform}-${process.arch}, as npm found no prebuilt one and did not compile it. ` +
-    'Compile it with `npm rebuild better-sqlite3` in the folder ticktape is installed in (it needs python3, make ' +
-    'and a C++ compiler; npm runs that script only where the installing project allows it, see the README\'s "Install")'
+    'Compile it with npm rebuild better-sqlite3 in the folder ticktape is installed in ' +
+    '(it needs python3, make and a C++ compiler; see "Install" in ticktape\'s README)'
   );
 }

@@ -13,10 +13,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { create, ts } from '@custom-elements-manifest/analyzer';
-// The Lit plugin reads @property/@customElement decorators; the analyzer exports it from no entry point.
+import * as analyzer from '@custom-elements-manifest/analyzer';
+// The Lit plugin reads @property/@customElement decorators; the analyzer exports it from no entry
+// point and declares no types for it.
+// @ts-expect-error no declaration file
 import { litPlugin } from '@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js';
 import * as esbuild from 'esbuild';
+
+// index.js exports create() and its own TypeScript (source files must come from the version it
+// walks); index.d.ts declares neither.
+const { create, ts } = analyzer as unknown as {
+  create(options: { modules: import('typescript').SourceFile[]; plugins?: analyzer.Plugin[] }): unknown;
+  ts: typeof import('typescript');
+};
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const at = (...parts: string[]) => path.join(ROOT, ...parts);
@@ -58,7 +67,7 @@ function buildManifest(): void {
   const modules = sources.map((file) =>
     ts.createSourceFile(path.relative(ROOT, file).split(path.sep).join('/'), fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true),
   );
-  const manifest = create({ modules, plugins: [...litPlugin(), shippedPaths()] });
+  const manifest = create({ modules, plugins: [...(litPlugin() as analyzer.Plugin[]), shippedPaths()] });
   fs.writeFileSync(at('frontend/custom-elements.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 

@@ -104,7 +104,8 @@ main().catch((err: unknown) => {
  * or no compiler), the error is a multi-line list of paths; say what happened and how to fix it.
  */
 function nativeLoadFailure(e: NodeJS.ErrnoException): string | null {
-  const firstLine = String(e.message).split('\n')[0];
+  // bindings' message goes on with one line per path it tried.
+  const firstLine = String(e.message).split('\n')[0].replace(/\.? Tried:$/, '');
   const native =
     /Could not locate the bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(e.message) || e.code === 'ERR_DLOPEN_FAILED';
   if (!native) return null;

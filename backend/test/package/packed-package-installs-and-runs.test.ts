@@ -145,7 +145,8 @@ pkg('without its compiled better-sqlite3 binary, ticktape exits 1 with one line 
     const lines = proc.stderr.split('\n').filter((l) => l !== '');
     assert.is(lines.length, 1, proc.stderr);
     assert.match(lines[0], /^ticktape: cannot start: better-sqlite3's native module did not load \(/);
-    assert.match(lines[0], /npm rebuild better-sqlite3/);
+    assert.match(lines[0], /did not load \(Could not locate the bindings file\): there is no binary for Node v/);
+    assert.match(lines[0], /Compile it with npm rebuild better-sqlite3 in the folder ticktape is installed in/);
   } finally {
     fs.renameSync(`${binary}.away`, binary);
   }

@@ -5,6 +5,7 @@ import type Router from '@koa/router';
 import { NotGeneratingError, type GeneratorControl } from '../pipeline/control.ts';
 import type { UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
+import { asciiUpperCase } from './params.ts';
 
 export interface AdminDeps {
   token: string | null;
@@ -89,7 +90,7 @@ export function validateShock(body: unknown, universe: ReadonlySet<string>): { s
   }
   const { symbol, pct } = body as Record<string, unknown>;
   if (typeof symbol !== 'string' || symbol.trim() === '') throw errors.badBody('symbol: expected a symbol such as "AAPL"');
-  const name = symbol.trim().toUpperCase();
+  const name = asciiUpperCase(symbol.trim());
   if (!universe.has(name)) throw errors.unknownSymbol('symbol', [name]);
   // A move of -100 % or worse would leave no price; +1000 % is already absurd for a news shock.
   if (typeof pct !== 'number' || !Number.isFinite(pct) || pct <= -100 || pct > 1000) {

@@ -37,7 +37,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  const router = new Router();
+  // Strict: `/ticktape.js/` or `/healthz/` is not the route without the slash, it is a 404.
+  const router = new Router({ strict: true });
 
   if (deps.serveStream) {
     const onError = (err: unknown) => deps.logger('stream.error', { error: err instanceof Error ? err.message : String(err) }, 'error');

@@ -33,6 +33,12 @@ const UNKNOWN: Array<[string, string]> = [
   ['GET', '/stream/extra'],
   ['GET', '/assets/missing.js'],
   ['GET', '/index.html.bak'],
+  // Routes are strict about a trailing slash: the path with one is another path.
+  ['GET', '/ticktape.js/'],
+  ['GET', '/healthz/'],
+  ['GET', '/api/symbols/'],
+  ['GET', '/metrics/'],
+  ['GET', '/stream/'],
 ];
 for (const [method, path] of UNKNOWN) {
   test(`${method} ${path} is a 404 JSON error naming the path`, async () => {

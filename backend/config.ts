@@ -27,6 +27,10 @@ export interface Config {
   heartbeat: number;
   role: Role;
   adminToken: string | null;
+  /** Concurrent `/stream` clients; 0 = no limit of its own. */
+  maxClients: number;
+  /** Concurrent `/stream` clients per remote address; 0 = off. */
+  maxClientsPerIp: number;
 }
 
 /** A bad option. `option` is where it came from (`--port` or `PORT`); `message` is one line naming it. */
@@ -235,6 +239,20 @@ export const OPTIONS = {
     meaning: 'bearer token for `POST /api/admin/*`; unset: admin endpoints answer 403',
     parse: text, fallback: null,
   }),
+  maxClients: option({
+    flag: '--max-clients', env: 'TICKTAPE_MAX_CLIENTS', arg: 'N', defaultText: '`10000`',
+    meaning:
+      'concurrent `/stream` clients; one more gets `503 TOO_MANY_CLIENTS` with `Retry-After`. `0`: no limit of its own. ' +
+      'Sockets are capped at this plus 64 kept for `/healthz`, `/metrics` and the API, and below the open-file limit (`ulimit -n`)',
+    parse: integer(), fallback: 10_000,
+  }),
+  maxClientsPerIp: option({
+    flag: '--max-clients-per-ip', env: 'TICKTAPE_MAX_CLIENTS_PER_IP', arg: 'N', defaultText: '`256`',
+    meaning:
+      'concurrent `/stream` clients from one remote address; one more gets `429 TOO_MANY_CLIENTS_FROM_ADDRESS` with `Retry-After`. ' +
+      '`0`: off. Behind a reverse proxy every client has the proxy\'s address: set `0` there and limit at the proxy',
+    parse: integer(), fallback: 256,
+  }),
 };
 
 type OptionName = keyof typeof OPTIONS;
@@ -352,6 +370,8 @@ function resolve(values: Values, raw: Map<OptionName, RawValue>, db: string): Co
     heartbeat: values.heartbeat,
     role,
     adminToken: values.adminToken,
+    maxClients: values.maxClients,
+    maxClientsPerIp: values.maxClientsPerIp,
   };
 }
 

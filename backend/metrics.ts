@@ -16,6 +16,8 @@ export interface MetricsSources {
   generating: () => boolean;
   /** Observed as batches are broadcast, so made before the registry (see writeLatencyMetric). */
   writeLatency: WriteLatency;
+  /** Connections refused by the limits, by reason (http/connection-limits.ts). */
+  refused?: () => Record<string, number>;
 }
 
 export function createMetrics(sources: MetricsSources): Registry {
@@ -64,6 +66,19 @@ export function createMetrics(sources: MetricsSources): Registry {
   gauge('ticktape_log_bytes', 'Size of the SQLite database and WAL files.', () => safe(() => log.stats().bytes));
   gauge('ticktape_log_healthy', '1 while the log answers, 0 after a storage error.', () => (log.healthy() ? 1 : 0));
   mirrored('ticktape_log_append_errors_total', 'Appends to the log that failed and were rolled back (a failing node is degraded in /healthz).', () => log.appendErrors().total);
+  const refused = sources.refused;
+  if (refused) {
+    new Counter({
+      name: 'ticktape_connections_refused_total',
+      help: 'Connections refused by the limits: max_clients (503), max_clients_per_ip (429), max_connections (socket closed unanswered), accept_error.',
+      labelNames: ['reason'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, count] of Object.entries(refused())) this.inc({ reason }, count);
+      },
+    });
+  }
   registry.registerMetric(sources.writeLatency.histogram);
   return registry;
 }

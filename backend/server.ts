@@ -22,6 +22,8 @@ import { createLease } from './cluster/lease.ts';
 import { fixedUniverse, shareUniverse } from './cluster/shared-universe.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
+import { createConnectionLimits } from './http/connection-limits.ts';
+import { REQUEST_TIMEOUTS, handleClientError } from './http/timeouts.ts';
 import { openLog } from './log/log.ts';
 import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -54,6 +56,8 @@ export interface ServerOptions {
   now?: () => number;
   /** `--role simulator`: the leader lease's TTL in ms (default 5000; tests make it short). */
   leaseTtlMs?: number;
+  /** The open-file limit the connection limits plan for (default: the process's, from /proc). */
+  openFileLimit?: number | null;
 }
 
 export interface TicktapeServer {
@@ -114,6 +118,8 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
 
     const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
     const writeLatency = writeLatencyMetric(now);
+    // Before anything else opens files: its baseline of open files is the process's own.
+    const limits = createConnectionLimits({ maxClients: config.maxClients, maxClientsPerIp: config.maxClientsPerIp, logger, openFileLimit: options.openFileLimit });
     const role = START_ROLE[config.role]({
       config,
       options,
@@ -133,6 +139,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       generated: () => generator?.generated() ?? 0,
       generating: () => generator?.generating() ?? false,
       writeLatency,
+      refused: () => limits.refused(),
     });
     const app = createApp({
       role: config.role,
@@ -148,9 +155,12 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       serveStream: config.role !== 'simulator',
       catchUp: role.catchUp,
       replayPage: options.replayPage,
+      admitStream: limits.admitStream,
     });
 
-    const httpServer = http.createServer(app.callback());
+    const httpServer = http.createServer({ ...REQUEST_TIMEOUTS }, app.callback());
+    limits.watch(httpServer);
+    httpServer.on('clientError', handleClientError);
     closers.push(async () => {
       // Streams first, so they end cleanly rather than with their sockets.
       hub.close();

@@ -6,6 +6,7 @@ import { NotGeneratingError, type GeneratorControl } from '../pipeline/control.t
 import type { UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
 import { asciiUpperCase } from './params.ts';
+import { readBody } from './timeouts.ts';
 
 export interface AdminDeps {
   token: string | null;
@@ -69,16 +70,10 @@ function authorize(token: string | null): Koa.Middleware {
 async function readJson(ctx: Koa.Context): Promise<unknown> {
   // ctx.is() answers null for a request without a body, so look at the header itself.
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(ctx.get('Content-Type'))) throw errors.unsupportedMediaType();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw errors.bodyTooLarge(MAX_BODY);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) throw errors.badBody('the request body is empty; expected a JSON object such as {"symbol":"AAPL","pct":-5}');
+  const body = await readBody(ctx.req, MAX_BODY);
+  if (body.length === 0) throw errors.badBody('the request body is empty; expected a JSON object such as {"symbol":"AAPL","pct":-5}');
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw errors.badBody('the request body is not valid JSON');
   }

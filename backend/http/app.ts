@@ -16,6 +16,7 @@ import { errorMiddleware, errors } from './errors.ts';
 import { openApiText } from './openapi.ts';
 import { staticRoutes } from './static.ts';
 import { streamRoute } from './stream-route.ts';
+import { closeUnreadRequests } from './timeouts.ts';
 
 export interface AppDeps {
   role: string;
@@ -33,6 +34,8 @@ export interface AppDeps {
   serveStream: boolean;
   catchUp?: (id: number) => Promise<void>;
   replayPage?: number;
+  /** Takes a `/stream` slot for a client address or throws the refusal (http/connection-limits.ts). */
+  admitStream?: (address: string) => () => void;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -42,7 +45,7 @@ export function createApp(deps: AppDeps): Koa {
 
   if (deps.serveStream) {
     const onError = (err: unknown) => deps.logger('stream.error', { error: err instanceof Error ? err.message : String(err) }, 'error');
-    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: deps.universe, replayPage: deps.replayPage, catchUp: deps.catchUp, onError }));
+    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: deps.universe, replayPage: deps.replayPage, catchUp: deps.catchUp, onError, admit: deps.admitStream }));
   }
   apiRoutes(router, {
     role: deps.role,
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): Koa {
     deps.logger('http.error', { error: err.message, code: err.code }, 'warn');
   });
   app.use(countRequests(requestCounterMetric(deps.metrics), router));
+  app.use(closeUnreadRequests);
   app.use(errorMiddleware((err) => deps.logger('http.error', { error: err instanceof Error ? err.stack : String(err) }, 'error')));
   app.use(cors);
   app.use(router.routes());

@@ -45,6 +45,17 @@ export const errors = {
   unsupportedMediaType: () =>
     new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be JSON (Content-Type: application/json)'),
   bodyTooLarge: (limit: number) => new HttpError(413, 'BODY_TOO_LARGE', `the request body is larger than ${limit} bytes`),
+  requestTimeout: (seconds: number) =>
+    new HttpError(408, 'REQUEST_TIMEOUT', `the request (headers and body) did not arrive within ${seconds} s`, { Connection: 'close' }),
+  // Limits
+  tooManyClients: (limit: number, retryAfterS: number) =>
+    new HttpError(503, 'TOO_MANY_CLIENTS', `this node serves at most ${limit} streams and all are taken; retry in ${retryAfterS} s or use another node`, {
+      'Retry-After': String(retryAfterS),
+    }),
+  tooManyClientsFromAddress: (limit: number, retryAfterS: number) =>
+    new HttpError(429, 'TOO_MANY_CLIENTS_FROM_ADDRESS', `at most ${limit} streams per client address; close one, or retry in ${retryAfterS} s`, {
+      'Retry-After': String(retryAfterS),
+    }),
   // Server state
   logUnavailable: () => new HttpError(503, 'LOG_UNAVAILABLE', 'the event log is unavailable'),
   internal: () => new HttpError(500, 'INTERNAL', 'internal server error'),

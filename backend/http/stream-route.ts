@@ -19,6 +19,8 @@ export interface StreamRouteDeps {
    * log, wait (bounded) until its log holds it if the cluster has it. Absent on a generator.
    */
   catchUp?: (id: number) => Promise<void>;
+  /** Takes a stream slot for the client's address, or throws 503/429; returns the slot's release. */
+  admit?: (address: string) => () => void;
   /** Hears of a failure after the headers went out (e.g. the log failing mid-replay). */
   onError?: (err: unknown) => void;
 }
@@ -41,10 +43,18 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
       ctx.status = 200;
       return;
     }
-    if (resumeFrom !== undefined && resumeFrom > deps.log.lastId() && deps.catchUp) await deps.catchUp(resumeFrom);
+    // The slot is taken before any wait, so a flood of connects cannot all pass the check at once.
+    const release = deps.admit?.(ctx.req.socket.remoteAddress ?? '') ?? (() => {});
+    const { req, res } = ctx;
+    res.once('close', release);
+    try {
+      if (resumeFrom !== undefined && resumeFrom > deps.log.lastId() && deps.catchUp) await deps.catchUp(resumeFrom);
+    } catch (err) {
+      release();
+      throw err;
+    }
 
     ctx.respond = false;
-    const { req, res } = ctx;
     req.socket.setNoDelay(true);
     req.socket.setTimeout(0);
     if (res.destroyed) return;

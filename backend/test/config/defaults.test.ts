@@ -19,6 +19,8 @@ test('no options and no environment give the contract defaults', () => {
     heartbeat: 15_000,
     role: 'all',
     adminToken: null,
+    maxClients: 10_000,
+    maxClientsPerIp: 256,
   });
   assert.is(seedSource, 'random');
   assert.ok(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, `seed ${seed}`);

@@ -39,9 +39,10 @@ export interface SseConnection {
 const LF = 0x0a;
 const CR = 0x0d;
 
-export function connectSse(url: string, headers: Record<string, string> = {}): Promise<SseConnection> {
+/** `localAddress`: the address to connect from (any 127.x.y.z reaches a server on loopback). */
+export function connectSse(url: string, headers: Record<string, string> = {}, options: { localAddress?: string } = {}): Promise<SseConnection> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
+    const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers }, localAddress: options.localAddress }, (res) => {
       const events: SseEvent[] = [];
       const comments: string[] = [];
       const listeners = new Set<() => void>();

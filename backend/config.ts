@@ -31,6 +31,11 @@ export interface Config {
   maxClients: number;
   /** Concurrent `/stream` clients per remote address; 0 = off. */
   maxClientsPerIp: number;
+  /** `*`, or the exact origins allowed to read the feed cross-origin. */
+  corsOrigin: '*' | string[];
+  /** CSP `frame-ancestors` source list of the demo page. */
+  frameAncestors: string;
+  metricsToken: string | null;
 }
 
 /** A bad option. `option` is where it came from (`--port` or `PORT`); `message` is one line naming it. */
@@ -140,6 +145,39 @@ function symbolList(raw: string, label: string): SymbolChoice[] {
     }
     return { symbol, price: Number(priceText) };
   });
+}
+
+/** `*`, or a comma-separated list of origins (`scheme://host[:port]`, nothing after). */
+function corsOrigins(raw: string, label: string): '*' | string[] {
+  if (raw.trim() === '*') return '*';
+  return raw.split(',').map((entry) => {
+    const text = entry.trim();
+    let origin: string | null = null;
+    try {
+      origin = new URL(text).origin;
+    } catch {
+      // reported below
+    }
+    // URL normalises (lower-case host, default port dropped): the header is compared as sent, so ask for that form.
+    if (origin === null || origin === 'null' || origin !== text) {
+      fail(label, `expected * or origins such as https://example.com,http://localhost:3000 (scheme://host[:port], nothing after), got ${quote(text)}`);
+    }
+    return origin;
+  });
+}
+
+// CSP source expressions (CSP3 §2.3.1), enough for frame-ancestors: keywords, schemes, hosts.
+const CSP_SOURCE = /^('self'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*:\/\/)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?(\/[^\s;,'"]*)?)$/i;
+
+/** A `frame-ancestors` source list: `'none'` alone, or space-separated sources. */
+function frameAncestorList(raw: string, label: string): string {
+  const sources = raw.trim().split(/\s+/);
+  if (sources.length === 1 && sources[0] === "'none'") return "'none'";
+  const bad = sources.find((source) => !CSP_SOURCE.test(source));
+  if (bad !== undefined) {
+    fail(label, `expected 'none', or sources such as * or 'self' https://example.com, separated by spaces; got ${quote(bad)}`);
+  }
+  return sources.join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,6 +290,25 @@ export const OPTIONS = {
       'concurrent `/stream` clients from one remote address; one more gets `429 TOO_MANY_CLIENTS_FROM_ADDRESS` with `Retry-After`. ' +
       '`0`: off. Behind a reverse proxy every client has the proxy\'s address: set `0` there and limit at the proxy',
     parse: integer(), fallback: 256,
+  }),
+  corsOrigin: option<'*' | string[]>({
+    flag: '--cors-origin', env: 'TICKTAPE_CORS_ORIGIN', arg: 'LIST', defaultText: '`*`',
+    meaning:
+      '`Access-Control-Allow-Origin` of the read-only feed (`/stream`, the API, `/metrics`, the page and bundle): `*`, or ' +
+      'comma-separated origins such as `https://example.com`, each echoed back to a request from it. Admin routes never send CORS headers',
+    parse: corsOrigins, fallback: '*',
+  }),
+  frameAncestors: option({
+    flag: '--frame-ancestors', env: 'TICKTAPE_FRAME_ANCESTORS', arg: 'SOURCES', defaultText: '`*`',
+    meaning:
+      "who may show the demo page in a frame: the CSP `frame-ancestors` sources, space-separated (`*`, `'self'`, " +
+      "`https://example.com`), or `'none'`",
+    parse: frameAncestorList, fallback: '*',
+  }),
+  metricsToken: option<string | null>({
+    flag: '--metrics-token', env: 'TICKTAPE_METRICS_TOKEN', arg: 'TOKEN', defaultText: 'unset',
+    meaning: 'bearer token `/metrics` then requires (`401`/`403` otherwise); unset: `/metrics` is public',
+    parse: text, fallback: null,
   }),
 };
 
@@ -372,6 +429,9 @@ function resolve(values: Values, raw: Map<OptionName, RawValue>, db: string): Co
     adminToken: values.adminToken,
     maxClients: values.maxClients,
     maxClientsPerIp: values.maxClientsPerIp,
+    corsOrigin: values.corsOrigin,
+    frameAncestors: values.frameAncestors,
+    metricsToken: values.metricsToken,
   };
 }
 

@@ -36,9 +36,9 @@ export const errors = {
   // Admin
   adminDisabled: () =>
     new HttpError(403, 'ADMIN_DISABLED', 'admin endpoints are disabled: start the server with --admin-token or TICKTAPE_ADMIN_TOKEN'),
-  unauthorized: () =>
-    new HttpError(401, 'UNAUTHORIZED', 'missing credentials: send Authorization: Bearer <admin token>', { 'WWW-Authenticate': 'Bearer realm="ticktape"' }),
-  forbidden: () => new HttpError(403, 'FORBIDDEN', 'the admin token is wrong'),
+  unauthorized: (what: string) =>
+    new HttpError(401, 'UNAUTHORIZED', `missing credentials: send Authorization: Bearer <${what}>`, { 'WWW-Authenticate': 'Bearer realm="ticktape"' }),
+  forbidden: (what: string) => new HttpError(403, 'FORBIDDEN', `the ${what} is wrong`),
   notGenerating: (role: string) =>
     new HttpError(409, 'NOT_A_GENERATOR', `this node (role ${role}) does not generate ticks; send admin requests to the generating node`),
   badBody: (message: string) => new HttpError(400, 'BAD_BODY', message),

@@ -21,6 +21,9 @@ test('no options and no environment give the contract defaults', () => {
     adminToken: null,
     maxClients: 10_000,
     maxClientsPerIp: 256,
+    corsOrigin: '*',
+    frameAncestors: '*',
+    metricsToken: null,
   });
   assert.is(seedSource, 'random');
   assert.ok(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, `seed ${seed}`);

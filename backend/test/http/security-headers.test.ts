@@ -18,7 +18,9 @@ async function start(options: Record<string, string | number> = {}): Promise<Tes
 }
 
 test.before(() => ensureFrontendBuilt());
-test.after(() => Promise.all(servers.map((s) => s.close())));
+test.after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
 
 test('X-Content-Type-Options: nosniff on every answer: page, bundle, API, errors, metrics, the stream', async () => {
   const server = await start();

@@ -58,6 +58,8 @@ export interface ServerOptions {
   leaseTtlMs?: number;
   /** The open-file limit the connection limits plan for (default: the process's, from /proc). */
   openFileLimit?: number | null;
+  /** How long a body an admin route reads may take (default BODY_TIMEOUT_MS, 10 s; tests make it short). */
+  bodyTimeoutMs?: number;
 }
 
 export interface TicktapeServer {
@@ -159,6 +161,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       catchUp: role.catchUp,
       replayPage: options.replayPage,
       admitStream: limits.admitStream,
+      bodyTimeoutMs: options.bodyTimeoutMs,
     });
 
     const httpServer = http.createServer({ ...REQUEST_TIMEOUTS }, app.callback());

@@ -14,6 +14,8 @@ export interface AdminDeps {
   /** Null on a node that does not generate (an edge). */
   generator: GeneratorControl | null;
   universe: UniverseView;
+  /** How long the shock's body may take to arrive (default BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -39,7 +41,7 @@ export function adminRoutes(router: Router, deps: AdminDeps): void {
 
   router.post('/api/admin/shock', guard, async (ctx) => {
     const g = generator();
-    const body = await readJson(ctx);
+    const body = await readJson(ctx, deps.bodyTimeoutMs);
     const { symbol, pct } = validateShock(body, deps.universe.names());
     try {
       g.shock(symbol, pct);
@@ -64,10 +66,10 @@ function authorize(token: string | null): Koa.Middleware {
   return requireBearer(token, 'admin token');
 }
 
-async function readJson(ctx: Koa.Context): Promise<unknown> {
+async function readJson(ctx: Koa.Context, timeoutMs?: number): Promise<unknown> {
   // ctx.is() answers null for a request without a body, so look at the header itself.
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(ctx.get('Content-Type'))) throw errors.unsupportedMediaType();
-  const body = await readBody(ctx.req, MAX_BODY);
+  const body = await readBody(ctx.req, MAX_BODY, timeoutMs);
   if (body.length === 0) throw errors.badBody('the request body is empty; expected a JSON object such as {"symbol":"AAPL","pct":-5}');
   try {
     return JSON.parse(body.toString('utf8'));

@@ -44,6 +44,8 @@ export interface AppDeps {
   replayPage?: number;
   /** Takes a `/stream` slot for a client address or throws the refusal (http/connection-limits.ts). */
   admitStream?: (address: string) => () => void;
+  /** How long a body an admin route reads may take (default timeouts.ts's BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -63,7 +65,7 @@ export function createApp(deps: AppDeps): Koa {
     clients: () => deps.hub.stats().clients,
     generating: () => deps.generator?.generating() ?? false,
   });
-  adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universe: deps.universe });
+  adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universe: deps.universe, bodyTimeoutMs: deps.bodyTimeoutMs });
   const openApi = openApiText();
   router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json';

@@ -26,6 +26,8 @@ export interface TestServerExtras {
   now?: () => number;
   /** The built frontend it serves (default frontend/dist), e.g. an empty directory. */
   distDir?: string;
+  /** How long an admin route waits for its body before the 408 (default 10 s). */
+  bodyTimeoutMs?: number;
 }
 
 // Removed when the process exits, not when a server closes: tests restart servers on the same

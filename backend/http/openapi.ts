@@ -17,8 +17,11 @@ import {
 } from '../stream/event-schemas.ts';
 import { QUOTES_MAX_HISTORY } from '../types.ts';
 import { TICKS_DEFAULT_LIMIT, TICKS_MAX_LIMIT } from './api.ts';
+import { RETRY_AFTER_S } from './connection-limits.ts';
 import { ERROR_EXAMPLES, exampleErrors, type ErrorName } from './error-examples.ts';
+import { ADMIN_PATH } from './security-headers.ts';
 import { TYPES } from './static.ts';
+import { BODY_TIMEOUT_MS, HEADERS_TIMEOUT_MS } from './timeouts.ts';
 
 type Json = { [key: string]: unknown };
 
@@ -213,7 +216,19 @@ const PARAMETERS: Record<string, Json> = {
 const header = (description: string, schema: JsonSchema, required = true): Json => ({ description, required, schema });
 
 const HEADERS: Record<string, Json> = {
-  'Access-Control-Allow-Origin': header('Every answer may be read from any origin.', { const: '*' }),
+  'Access-Control-Allow-Origin': header(
+    'Who may read the answer from another origin (`--cors-origin`): `*` by default; with a list of origins, the request\'s `Origin` when it is one of them, and no header otherwise.',
+    { type: 'string', minLength: 1 },
+    false,
+  ),
+  Vary: header('`Origin` when `--cors-origin` is a list of origins: the answer depends on the request\'s origin.', { type: 'string' }, false),
+  'X-Content-Type-Options': header('On every answer: browsers take the `Content-Type` as given.', { const: 'nosniff' }),
+  'Content-Security-Policy': header(
+    'The demo page\'s policy: scripts, styles and connections from this origin only; who may frame it is `--frame-ancestors` (default `*`).',
+    { type: 'string', pattern: 'frame-ancestors ' },
+  ),
+  'Retry-After': header(`Seconds to wait before trying again (${RETRY_AFTER_S}).`, { type: 'string', pattern: '^[0-9]+$' }),
+  Connection: header('`close`: the connection closes with the answer.', { const: 'close' }),
   ETag: header('Weak validator of the file (size and modification time).', { type: 'string', pattern: '^W/"[0-9a-f]+-[0-9a-f]+"$' }),
   'Cache-Control': header('How long caches may keep the answer.', { type: 'string' }),
   'Cross-Origin-Resource-Policy': header('Lets pages of any origin load the file.', { const: 'cross-origin' }),
@@ -228,7 +243,14 @@ const STATIC_HEADERS = { ETag: ref('headers', 'ETag'), 'Cache-Control': ref('hea
 
 const NOT_MODIFIED = { description: 'Not modified: `If-None-Match` matched the current ETag. No body.', headers: STATIC_HEADERS };
 
-function staticFile(operationId: string, summary: string, description: string, mediaType: string, errorsOf: Partial<Record<ErrorName, string>>): Json {
+function staticFile(
+  operationId: string,
+  summary: string,
+  description: string,
+  mediaType: string,
+  errorsOf: Partial<Record<ErrorName, string>>,
+  extraHeaders: Json = {},
+): Json {
   return {
     get: {
       operationId,
@@ -237,7 +259,7 @@ function staticFile(operationId: string, summary: string, description: string, m
       tags: ['frontend'],
       parameters: [ref('parameters', 'If-None-Match')],
       responses: {
-        '200': { description: 'The file.', headers: STATIC_HEADERS, content: { [mediaType]: { schema: { type: 'string' } } } },
+        '200': { description: 'The file.', headers: { ...STATIC_HEADERS, ...extraHeaders }, content: { [mediaType]: { schema: { type: 'string' } } } },
         '304': NOT_MODIFIED,
         ...errorResponses(errorsOf),
       },
@@ -277,6 +299,7 @@ const STREAM_DESCRIPTION = `Server-Sent Events (WHATWG HTML §9.2): \`200\` with
 - N older or newer than that: a \`reset\` (no \`id:\`), then a \`snapshot\`, then live.
 - A comment line \`: keepalive\` every \`--heartbeat\` ms, with no blank line after it; with \`heartbeat=event\`, a \`heartbeat\` event instead (no \`id:\`), the first right after \`retry:\`.
 - A client that stops reading is disconnected once 1 MiB of output waits for it; it resumes from the log on reconnect.
+- A node serves at most \`--max-clients\` streams (default 10000), and at most \`--max-clients-per-ip\` (default 256) to one remote address: one more is refused with \`503\` or \`429\` and \`Retry-After\`.
 
 Not served on a \`--role simulator\` node (\`404\`). \`HEAD\` answers the headers without a stream.`;
 
@@ -300,9 +323,14 @@ ticktape_ticks_generated_total 1042
 const STATIC_MEDIA_TYPES = [...new Set([...Object.values(TYPES), 'application/octet-stream'])];
 
 const PATHS: Record<string, Json> = {
-  '/': staticFile('getDemoPage', 'The demo page', 'The live table of the whole universe, a replay panel, a symbol filter and the embed snippet. Every URL in it is relative, so it works under a reverse proxy\'s prefix.', 'text/html', {
-    frontendMissing: 'the frontend is not built.',
-  }),
+  '/': staticFile(
+    'getDemoPage',
+    'The demo page',
+    'The live table of the whole universe, a replay panel, a symbol filter and the embed snippet. Every URL in it is relative, so it works under a reverse proxy\'s prefix. It carries a `Content-Security-Policy`; `--frame-ancestors` says which pages may show it in a frame.',
+    'text/html',
+    { frontendMissing: 'the frontend is not built.' },
+    { 'Content-Security-Policy': ref('headers', 'Content-Security-Policy') },
+  ),
   '/ticktape.js': staticFile('getComponentBundle', 'The web components as one ES module', 'Lit included; any origin may load it as a module script.', 'text/javascript', {
     frontendMissing: 'the frontend is not built.',
   }),
@@ -353,6 +381,8 @@ const PATHS: Record<string, Json> = {
           badLastEventId: '`Last-Event-ID` or `lastEventId` is not a non-negative integer up to 2^53 (an empty value too); the message says which.',
           badChoice: '`heartbeat` is neither `comment` nor `event`.',
           notFound: 'this node is a `--role simulator`, which does not serve the stream.',
+          tooManyClients: '`--max-clients` streams are open on this node; retry after `Retry-After` seconds, or on another node.',
+          tooManyClientsFromAddress: '`--max-clients-per-ip` streams are open from this client\'s address; close one, or retry after `Retry-After` seconds.',
         }),
       },
     },
@@ -449,10 +479,16 @@ const PATHS: Record<string, Json> = {
     get: {
       operationId: 'getMetrics',
       summary: 'Prometheus metrics',
-      description: 'Prometheus text format 0.0.4; the README lists the metrics.',
+      description: 'Prometheus text format 0.0.4; the README lists the metrics. Public unless the server has a `--metrics-token`: then only with `Authorization: Bearer <metrics token>`.',
       tags: ['operations'],
+      // No credentials needed, or the metrics token when the server has one.
+      security: [{}, { metricsToken: [] }],
       responses: {
         '200': { description: 'The exposition.', content: { 'text/plain': { schema: { type: 'string' }, example: METRICS_EXAMPLE } } },
+        ...errorResponses({
+          unauthorized: 'the server has a `--metrics-token` and the request no `Authorization: Bearer …` header; the message names the metrics token.',
+          forbidden: 'the token is not the `--metrics-token`.',
+        }),
       },
     },
   },
@@ -484,6 +520,7 @@ const PATHS: Record<string, Json> = {
           unknownSymbol: '`symbol` is not in the universe.',
           unsupportedMediaType: 'the body is not `application/json`.',
           bodyTooLarge: 'the body is larger than 16 KiB.',
+          requestTimeout: `the body did not all arrive within ${BODY_TIMEOUT_MS / 1000} s; the connection closes with the answer.`,
         }),
       },
     },
@@ -511,7 +548,9 @@ const ANY_ROUTE_ERRORS: Json = (() => {
 
 const DESCRIPTION = `A stock-ticker feed simulator: simulated ticks in a gap-free log, served live and replayable as Server-Sent Events, and as JSON.
 
-- Every answer, errors included, carries \`Access-Control-Allow-Origin: *\`; a CORS preflight (\`OPTIONS\` with \`Access-Control-Request-Method\`) is a \`204\` on any path.
+- Every answer carries \`X-Content-Type-Options: nosniff\`.
+- The read-only routes (every one but \`/api/admin/*\`) may be read from other origins, errors included: \`Access-Control-Allow-Origin: *\` by default; with \`--cors-origin\` a list of origins, the request's \`Origin\` echoed back when listed (no header otherwise) and \`Vary: Origin\`. A CORS preflight (\`OPTIONS\` with \`Access-Control-Request-Method\`) is a \`204\` on those paths. Admin routes send no CORS header at all, preflights included: they are for operators' tools, not for pages.
+- Headers that take longer than ${HEADERS_TIMEOUT_MS / 1000} s to arrive get a \`408\` \`REQUEST_TIMEOUT\` on any path, with the connection closed.
 - Every \`GET\` route also answers \`HEAD\`.
 - An error is \`{"error","code"}\` (\`components.schemas.Error\`; every code is in \`components.examples\`). Besides the ones each operation lists: \`404\` \`NOT_FOUND\` for a path with no route, \`405\` \`METHOD_NOT_ALLOWED\` with \`Allow\` for a known path and another method, \`400\` \`BAD_REQUEST\` for a request Koa itself refuses, \`500\` \`INTERNAL\`.
 - Objects may gain fields in later versions; clients ignore fields and SSE event types they do not know.
@@ -546,16 +585,22 @@ export function openApiDocument(): Json {
       examples: Object.fromEntries([...ERROR_BY_NAME].map(([name, err]) => [name, { summary: `${err.status} ${err.code}`, value: { error: err.message, code: err.code } }])),
       securitySchemes: {
         adminToken: { type: 'http', scheme: 'bearer', description: 'The `--admin-token` / `TICKTAPE_ADMIN_TOKEN` of the server.' },
+        metricsToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The `--metrics-token` / `TICKTAPE_METRICS_TOKEN` of the server. It applies only when the server has one; otherwise `/metrics` is public.',
+        },
       },
     },
   });
-  for (const item of Object.values(doc.paths as Record<string, Json>)) {
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
     for (const operation of Object.values(item) as Json[]) {
       const responses = operation.responses as Record<string, Json>;
       responses.default = structuredClone(ANY_ROUTE_ERRORS);
-      // Everything is readable from any origin (app.ts's cors middleware): say so on every response.
+      // security-headers.ts: nosniff on every answer; CORS on every one but the admin routes'.
+      const cors = ADMIN_PATH.test(path) ? {} : { 'Access-Control-Allow-Origin': ref('headers', 'Access-Control-Allow-Origin'), Vary: ref('headers', 'Vary') };
       for (const response of Object.values(responses)) {
-        response.headers = { 'Access-Control-Allow-Origin': ref('headers', 'Access-Control-Allow-Origin'), ...(response.headers as Json | undefined) };
+        response.headers = { ...cors, 'X-Content-Type-Options': ref('headers', 'X-Content-Type-Options'), ...(response.headers as Json | undefined) };
       }
     }
   }

@@ -16,7 +16,8 @@ export interface SecurityHeaderOptions {
   frameAncestors: string;
 }
 
-const ADMIN_PATH = /^\/api\/admin(\/|$)/;
+/** The admin routes: no CORS headers (the OpenAPI document says so of their operations). */
+export const ADMIN_PATH = /^\/api\/admin(\/|$)/;
 
 export function securityHeaders(options: SecurityHeaderOptions): Koa.Middleware {
   const allowed = options.corsOrigin === '*' ? null : new Set(options.corsOrigin);

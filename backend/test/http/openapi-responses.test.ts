@@ -1,8 +1,11 @@
 // Real answers of running servers validate against the OpenAPI document they serve at
 // /openapi.json: for every route, every status the document lists (200, 304, the 4xx of each error
-// code, 503), plus the 404 and 405 every path can answer. The last test fails when a documented
+// code, 503, the refusals of --max-clients and --max-clients-per-ip, a guarded /metrics, an admin
+// body that never ends), plus the 404 and 405 every path can answer, and the CORS headers of the
+// read-only routes (none on admin routes). The last test fails when a documented
 // response was never provoked, so a route or status added to the document gets a request here.
 import { readdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { test, suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,6 +20,7 @@ import { connectSse, type SseConnection } from '../helpers/sse-client.ts';
 import { waitForLastId } from '../helpers/http.ts';
 
 const TOKEN = 's3cret';
+const METRICS_TOKEN = 'scrape-me';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
@@ -44,8 +48,8 @@ async function sseAnswer(conn: SseConnection): Promise<SeenAnswer> {
   return { status: conn.status, headers, text: conn.status === 200 ? conn.raw : conn.body };
 }
 
-async function checkStream(base: TestServer, pathAndQuery: string, headers: Record<string, string>, expectStatus: number): Promise<void> {
-  const conn = await connectSse(base.url + pathAndQuery, headers);
+async function checkStream(base: TestServer, pathAndQuery: string, headers: Record<string, string>, expectStatus: number, localAddress?: string): Promise<void> {
+  const conn = await connectSse(base.url + pathAndQuery, headers, { localAddress });
   try {
     if (conn.status === 200) await conn.waitFor((e) => e.event === 'snapshot' || e.event === 'tick');
     assertDocumented('GET', pathAndQuery, await sseAnswer(conn), expectStatus);
@@ -119,8 +123,30 @@ test('GET /healthz and GET /metrics', async () => {
   await check(server, 'GET', '/metrics', {}, 200);
 });
 
-test('admin: 200 for pause, resume and shock; 401, 403, 400, 415 and 413 for what is wrong', async () => {
-  await check(server, 'POST', '/api/admin/pause', { headers: AUTH }, 200);
+/**
+ * Sends `request` as it is on a raw socket (a body shorter than its Content-Length stays unfinished)
+ * and checks the answer the server sends before it closes the connection.
+ */
+async function checkRaw(base: TestServer, method: string, route: string, request: string, expectStatus: number): Promise<SeenAnswer> {
+  const url = new URL(base.url);
+  const raw = await new Promise<string>((resolve, reject) => {
+    let received = '';
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    socket.on('error', reject).once('close', () => resolve(received));
+    socket.write(request);
+  });
+  const [head, ...body] = raw.split('\r\n\r\n');
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers = new Headers(lines.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as [string, string]));
+  const answer = { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1]), headers, text: body.join('\r\n\r\n') };
+  assertDocumented(method, route, answer, expectStatus);
+  return answer;
+}
+
+test('admin: 200 for pause, resume and shock; 401, 403, 400, 415 and 413 for what is wrong; no CORS header', async () => {
+  const pause = await check(server, 'POST', '/api/admin/pause', { headers: { ...AUTH, Origin: 'https://a.example' } }, 200);
+  assert.is(pause.headers.get('access-control-allow-origin'), null);
   await check(server, 'POST', '/api/admin/resume', { headers: AUTH }, 200);
   const shock = JSON.stringify({ symbol: 'aapl', pct: -5 });
   await check(server, 'POST', '/api/admin/shock', { headers: { ...AUTH, ...JSON_TYPE }, body: shock }, 200);
@@ -133,6 +159,45 @@ test('admin: 200 for pause, resume and shock; 401, 403, 400, 415 and 413 for wha
   await check(server, 'POST', '/api/admin/shock', shockWith('{"symbol":"NOPE","pct":1}'), 400);
   await check(server, 'POST', '/api/admin/shock', shockWith(shock, { 'Content-Type': 'text/plain' }), 415);
   await check(server, 'POST', '/api/admin/shock', shockWith(JSON.stringify({ symbol: 'AAPL', pct: 1, pad: 'x'.repeat(20000) })), 413);
+  const refused = await check(server, 'POST', '/api/admin/shock', { headers: { Origin: 'https://a.example' } }, 401);
+  assert.is(refused.headers.get('access-control-allow-origin'), null);
+});
+
+test('limits, a metrics token, a slow admin body and a --cors-origin list: 429 and 503 with Retry-After, 401/403 on /metrics, 408, CORS by origin', async () => {
+  const limited = await startTestServer(
+    { interval: 20, symbols: 'AAPL,MSFT', seed: 1, 'admin-token': TOKEN, 'max-clients': 2, 'max-clients-per-ip': 1, 'metrics-token': METRICS_TOKEN, 'cors-origin': 'https://a.example' },
+    // The admin body's timeout, short so the 408 comes quickly (10 s by default).
+    { bodyTimeoutMs: 200 },
+  );
+  const admitted: SseConnection[] = [];
+  try {
+    // One stream from 127.0.0.1: a second from there is over --max-clients-per-ip.
+    admitted.push(await connectSse(`${limited.url}/stream`, {}, { localAddress: '127.0.0.1' }));
+    await checkStream(limited, '/stream', {}, 429, '127.0.0.1');
+    // A second stream from another address fills --max-clients: a third from anywhere is refused.
+    admitted.push(await connectSse(`${limited.url}/stream`, {}, { localAddress: '127.0.0.2' }));
+    for (const conn of admitted) assert.is(conn.status, 200);
+    await checkStream(limited, '/stream', {}, 503, '127.0.0.3');
+
+    await check(limited, 'GET', '/metrics', {}, 401);
+    await check(limited, 'GET', '/metrics', { headers: { Authorization: 'Bearer wrong' } }, 403);
+    await check(limited, 'GET', '/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } }, 200);
+
+    const head = `POST /api/admin/shock HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`;
+    const timedOut = await checkRaw(limited, 'POST', '/api/admin/shock', head + '{"symbol":"AAPL"', 408);
+    assert.is(JSON.parse(timedOut.text).code, 'REQUEST_TIMEOUT');
+
+    // A listed origin is echoed back; another gets no CORS header; both vary by Origin.
+    const listed = await check(limited, 'GET', '/api/symbols', { headers: { Origin: 'https://a.example' } }, 200);
+    assert.is(listed.headers.get('access-control-allow-origin'), 'https://a.example');
+    assert.match(String(listed.headers.get('vary')), /Origin/);
+    const other = await check(limited, 'GET', '/api/symbols', { headers: { Origin: 'https://b.example' } }, 200);
+    assert.is(other.headers.get('access-control-allow-origin'), null);
+    assert.match(String(other.headers.get('vary')), /Origin/);
+  } finally {
+    for (const conn of admitted) conn.close();
+    await limited.close();
+  }
 });
 
 test('a known path with another method is a 405 with Allow, per each operation\'s default response', async () => {

@@ -6,6 +6,9 @@
 // What only people can say (what a route is for) is written here once, as the README's API section
 // is for readers; tests validate real answers of a running server against this document and
 // compare its paths with the router's.
+//
+// Over ~350 lines because it is one declarative document, route after route; what can be derived
+// (codes, schemas, limits) already is, and what remains is prose that has one place to live.
 import { BUILTIN_UNIVERSE } from '../simulator/universe.ts';
 import {
   componentRef,

@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
+import os from 'node:os';
+import { isAbsolute, join } from 'node:path';
 
 import { redactUrl } from './bus/redis/connection.ts';
 import { BUILTIN_UNIVERSE, customSymbol, findSymbol } from './simulator/universe.ts';
@@ -25,6 +27,15 @@ export interface Config {
   heartbeat: number;
   role: Role;
   adminToken: string | null;
+  /** Concurrent `/stream` clients; 0 = no limit of its own. */
+  maxClients: number;
+  /** Concurrent `/stream` clients per remote address; 0 = off. */
+  maxClientsPerIp: number;
+  /** `*`, or the exact origins allowed to read the feed cross-origin. */
+  corsOrigin: '*' | string[];
+  /** CSP `frame-ancestors` source list of the demo page. */
+  frameAncestors: string;
+  metricsToken: string | null;
 }
 
 /** A bad option. `option` is where it came from (`--port` or `PORT`); `message` is one line naming it. */
@@ -136,6 +147,39 @@ function symbolList(raw: string, label: string): SymbolChoice[] {
   });
 }
 
+/** `*`, or a comma-separated list of origins (`scheme://host[:port]`, nothing after). */
+function corsOrigins(raw: string, label: string): '*' | string[] {
+  if (raw.trim() === '*') return '*';
+  return raw.split(',').map((entry) => {
+    const text = entry.trim();
+    let origin: string | null = null;
+    try {
+      origin = new URL(text).origin;
+    } catch {
+      // reported below
+    }
+    // URL normalises (lower-case host, default port dropped): the header is compared as sent, so ask for that form.
+    if (origin === null || origin === 'null' || origin !== text) {
+      fail(label, `expected * or origins such as https://example.com,http://localhost:3000 (scheme://host[:port], nothing after), got ${quote(text)}`);
+    }
+    return origin;
+  });
+}
+
+// CSP source expressions (CSP3 §2.3.1), enough for frame-ancestors: keywords, schemes, hosts.
+const CSP_SOURCE = /^('self'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*:\/\/)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?(\/[^\s;,'"]*)?)$/i;
+
+/** A `frame-ancestors` source list: `'none'` alone, or space-separated sources. */
+function frameAncestorList(raw: string, label: string): string {
+  const sources = raw.trim().split(/\s+/);
+  if (sources.length === 1 && sources[0] === "'none'") return "'none'";
+  const bad = sources.find((source) => !CSP_SOURCE.test(source));
+  if (bad !== undefined) {
+    fail(label, `expected 'none', or sources such as * or 'self' https://example.com, separated by spaces; got ${quote(bad)}`);
+  }
+  return sources.join(' ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table. `defaultText` and `meaning` are Markdown (backticks only); `--help` strips the backticks.
 
@@ -165,12 +209,15 @@ export const OPTIONS = {
     meaning: 'interface to listen on (`0.0.0.0` for all)',
     parse: text, fallback: '127.0.0.1',
   }),
-  db: option({
-    flag: '--db', env: 'TICKTAPE_DB', arg: 'FILE', defaultText: '`db/ticktape.db`',
+  db: option<string | null>({
+    flag: '--db', env: 'TICKTAPE_DB', arg: 'FILE',
+    defaultText: '`db/ticktape.db`; installed: the XDG data dir',
     meaning:
-      'SQLite file of the event log (`:memory:` allowed); missing directories are created. One server per file: ' +
-      'a second one on the same file exits with status 1',
-    parse: text, fallback: 'db/ticktape.db',
+      'SQLite file of the event log (`:memory:` allowed); missing directories are created; the start line names it. ' +
+      'An installed `ticktape` (npx, `npm i -g`) defaults to `$XDG_DATA_HOME/ticktape/ticktape.db` ' +
+      '(`~/.local/share/ticktape/ticktape.db` without it), never its own folder in node_modules. ' +
+      'One server per file: a second one on the same file exits with status 1',
+    parse: text, fallback: null,
   }),
   redis: option<string | null>({
     flag: '--redis', env: 'REDIS_URL', arg: 'URL', defaultText: 'unset',
@@ -215,7 +262,7 @@ export const OPTIONS = {
   }),
   heartbeat: option({
     flag: '--heartbeat', env: 'TICKTAPE_HEARTBEAT_MS', arg: 'MS', defaultText: '`15000`',
-    meaning: 'period of the SSE `: keepalive` comment, in ms',
+    meaning: 'period of the SSE heartbeat (the `: keepalive` comment, or a `heartbeat` event for streams that ask with `?heartbeat=event`), in ms',
     parse: integer({ min: 1, max: MAX_TIMER_MS, unit: ' ms' }), fallback: 15_000,
   }),
   role: option<Role>({
@@ -228,6 +275,39 @@ export const OPTIONS = {
   adminToken: option<string | null>({
     flag: '--admin-token', env: 'TICKTAPE_ADMIN_TOKEN', arg: 'TOKEN', defaultText: 'unset',
     meaning: 'bearer token for `POST /api/admin/*`; unset: admin endpoints answer 403',
+    parse: text, fallback: null,
+  }),
+  maxClients: option({
+    flag: '--max-clients', env: 'TICKTAPE_MAX_CLIENTS', arg: 'N', defaultText: '`10000`',
+    meaning:
+      'concurrent `/stream` clients; one more gets `503 TOO_MANY_CLIENTS` with `Retry-After`. `0`: no limit of its own. ' +
+      'Sockets are capped at this plus 64 kept for `/healthz`, `/metrics` and the API, and below the open-file limit (`ulimit -n`)',
+    parse: integer(), fallback: 10_000,
+  }),
+  maxClientsPerIp: option({
+    flag: '--max-clients-per-ip', env: 'TICKTAPE_MAX_CLIENTS_PER_IP', arg: 'N', defaultText: '`256`',
+    meaning:
+      'concurrent `/stream` clients from one remote address; one more gets `429 TOO_MANY_CLIENTS_FROM_ADDRESS` with `Retry-After`. ' +
+      '`0`: off. Behind a reverse proxy every client has the proxy\'s address: set `0` there and limit at the proxy',
+    parse: integer(), fallback: 256,
+  }),
+  corsOrigin: option<'*' | string[]>({
+    flag: '--cors-origin', env: 'TICKTAPE_CORS_ORIGIN', arg: 'LIST', defaultText: '`*`',
+    meaning:
+      '`Access-Control-Allow-Origin` of the read-only feed (`/stream`, the API, `/metrics`, the page and bundle): `*`, or ' +
+      'comma-separated origins such as `https://example.com`, each echoed back to a request from it. Admin routes never send CORS headers',
+    parse: corsOrigins, fallback: '*',
+  }),
+  frameAncestors: option({
+    flag: '--frame-ancestors', env: 'TICKTAPE_FRAME_ANCESTORS', arg: 'SOURCES', defaultText: '`*`',
+    meaning:
+      "who may show the demo page in a frame: the CSP `frame-ancestors` sources, space-separated (`*`, `'self'`, " +
+      "`https://example.com`), or `'none'`",
+    parse: frameAncestorList, fallback: '*',
+  }),
+  metricsToken: option<string | null>({
+    flag: '--metrics-token', env: 'TICKTAPE_METRICS_TOKEN', arg: 'TOKEN', defaultText: 'unset',
+    meaning: 'bearer token `/metrics` then requires (`401`/`403` otherwise); unset: `/metrics` is public',
     parse: text, fallback: null,
   }),
 };
@@ -252,7 +332,11 @@ interface RawValue {
  * variables; an empty environment variable counts as unset. Throws ConfigError on the first bad
  * option. No I/O except reading the `--config` file.
  */
-export function parseOptions(argv: string[], env: Record<string, string | undefined>): ParseResult {
+export function parseOptions(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  { installed = false }: { installed?: boolean } = {},
+): ParseResult {
   const fromFlags = readFlags(argv);
   if (fromFlags === 'help') return { kind: 'help', text: helpText() };
 
@@ -268,7 +352,21 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     const given = raw.get(name);
     values[name] = given ? OPTIONS[name].parse(given.raw, given.label) : OPTIONS[name].fallback;
   }
-  return { kind: 'config', config: resolve(values as Values, raw) };
+  const config = resolve(values as Values, raw, values.db === null ? defaultDbPath(env, installed) : (values.db as string));
+  return { kind: 'config', config };
+}
+
+/**
+ * The log without `--db`. A clone keeps it in its own `db/` (relative to the working directory, as
+ * `npm start` runs from the clone's root). An installed command has no folder of its own that
+ * survives an update (npm replaces node_modules), so it uses the XDG data directory.
+ */
+export function defaultDbPath(env: Record<string, string | undefined>, installed: boolean): string {
+  if (!installed) return 'db/ticktape.db';
+  // XDG Base Directory: a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME;
+  const dataHome = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || os.homedir(), '.local', 'share');
+  return join(dataHome, 'ticktape', 'ticktape.db');
 }
 
 /** Flag values by option; `help` when `--help`/`-h` appears, even beside bad options. */
@@ -303,7 +401,7 @@ function readFlags(argv: string[]): Map<OptionName, RawValue> | 'help' {
   return found;
 }
 
-function resolve(values: Values, raw: Map<OptionName, RawValue>): Config {
+function resolve(values: Values, raw: Map<OptionName, RawValue>, db: string): Config {
   const role = values.role;
   if (role !== 'all' && values.redis === null) {
     const label = raw.get('role')?.label ?? OPTIONS.role.flag;
@@ -317,7 +415,7 @@ function resolve(values: Values, raw: Map<OptionName, RawValue>): Config {
   return {
     port: values.port,
     host: values.host,
-    db: values.db,
+    db,
     redis: values.redis,
     universe: values.symbols === null ? universe.map((s) => ({ ...s })) : select(universe, values.symbols, symbolsLabel),
     interval: values.interval,
@@ -329,6 +427,11 @@ function resolve(values: Values, raw: Map<OptionName, RawValue>): Config {
     heartbeat: values.heartbeat,
     role,
     adminToken: values.adminToken,
+    maxClients: values.maxClients,
+    maxClientsPerIp: values.maxClientsPerIp,
+    corsOrigin: values.corsOrigin,
+    frameAncestors: values.frameAncestors,
+    metricsToken: values.metricsToken,
   };
 }
 
@@ -435,9 +538,9 @@ function wrap(words: string, width: number): string[] {
 
 export function helpText(): string {
   const lines = [
-    // There is no `ticktape` executable: name the commands that work, from the repository's root.
-    'Usage: npm start -- [options]',
-    '   or: node --import tsx backend/main.ts [options]',
+    // The installed command first; from a clone, the commands that work at the repository's root.
+    'Usage: ticktape [options]',
+    '   or: npm start -- [options]              (from a clone of the repository)',
     '',
     'A stock-ticker feed simulator: a gap-free tick log in SQLite, served over SSE and JSON.',
     '',

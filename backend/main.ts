@@ -2,6 +2,7 @@
 // before anything else happens, so a typo fails in milliseconds with one line naming it.
 import { ConfigError, parseOptions } from './config.ts';
 import { createConsoleLogger } from './logger.ts';
+import { isInstalledPackage } from './package-root.ts';
 import { startServer, type TicktapeServer } from './server.ts';
 
 /** The contract's bound on a graceful stop; past it we exit anyway. */
@@ -10,7 +11,7 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 async function main(): Promise<void> {
   let parsed;
   try {
-    parsed = parseOptions(process.argv.slice(2), process.env);
+    parsed = parseOptions(process.argv.slice(2), process.env, { installed: isInstalledPackage() });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`ticktape: ${err.message}\n`);
@@ -92,7 +93,26 @@ main().catch((err: unknown) => {
   const reason =
     e.code === 'EADDRINUSE'
       ? `address in use (${e.message}); start with --port 0 to pick a free port, or choose another with --port N or PORT=N`
-      : e.message;
+      : (nativeLoadFailure(e) ?? e.message);
   process.stderr.write(`ticktape: cannot start: ${reason}\n`);
   process.exit(1);
 });
+
+/**
+ * better-sqlite3 loads its compiled addon when the first database opens. Where npm found no prebuilt
+ * binary for this platform and Node version and did not compile one (its install script skipped,
+ * or no compiler), the error is a multi-line list of paths; say what happened and how to fix it.
+ */
+function nativeLoadFailure(e: NodeJS.ErrnoException): string | null {
+  // bindings' message goes on with one line per path it tried.
+  const firstLine = String(e.message).split('\n')[0].replace(/\.? Tried:$/, '');
+  const native =
+    /Could not locate the bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(e.message) || e.code === 'ERR_DLOPEN_FAILED';
+  if (!native) return null;
+  return (
+    `better-sqlite3's native module did not load (${firstLine}): there is no binary for Node ${process.version} ` +
+    `on ${process.platform}-${process.arch}, as npm found no prebuilt one and did not compile it. ` +
+    'Compile it with npm rebuild better-sqlite3 in the folder ticktape is installed in ' +
+    '(it needs python3, make and a C++ compiler; see "Install" in ticktape\'s README)'
+  );
+}

@@ -19,6 +19,8 @@ export interface MetricsSources {
   writeLatency: WriteLatency;
   /** Absent: no conflict is ever reported (the metrics read 0). */
   conflicts?: Conflicts;
+  /** Connections refused by the limits, by reason (http/connection-limits.ts). */
+  refused?: () => Record<string, number>;
 }
 
 export function createMetrics(sources: MetricsSources): Registry {
@@ -74,6 +76,19 @@ export function createMetrics(sources: MetricsSources): Registry {
   mirrored('ticktape_history_conflicts_total', 'Conflicts with the cluster\'s history found (a foreign stream entry, another generator, another history), each episode once.', () =>
     conflicts?.total() ?? 0,
   );
+  const refused = sources.refused;
+  if (refused) {
+    new Counter({
+      name: 'ticktape_connections_refused_total',
+      help: 'Connections refused by the limits: max_clients (503), max_clients_per_ip (429), max_connections (socket closed unanswered), accept_error.',
+      labelNames: ['reason'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, count] of Object.entries(refused())) this.inc({ reason }, count);
+      },
+    });
+  }
   registry.registerMetric(sources.writeLatency.histogram);
   return registry;
 }

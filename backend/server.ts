@@ -11,7 +11,7 @@
 // several servers side by side.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory.ts';
 import { createRedisBus, type RedisBusOptions } from './bus/redis.ts';
@@ -25,10 +25,13 @@ import { fixedUniverse, shareUniverse } from './cluster/shared-universe.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { newEpoch } from './log/epoch.ts';
+import { createConnectionLimits } from './http/connection-limits.ts';
+import { REQUEST_TIMEOUTS, handleClientError } from './http/timeouts.ts';
 import { openLog } from './log/log.ts';
 import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createMetrics, writeLatencyMetric } from './metrics.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 import { continuedSeed, type SeedSource } from './pipeline/checkpoint.ts';
 import { broadcastTo, createPipeline } from './pipeline/pipeline.ts';
 import { createTickGenerator, type TickGenerator } from './pipeline/tick-generator.ts';
@@ -38,7 +41,7 @@ import type { LoggedTick, UniverseView } from './types.ts';
 
 export type { SeedSource } from './pipeline/checkpoint.ts';
 
-export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../frontend/dist/', import.meta.url));
+export const DEFAULT_DIST_DIR = path.join(PACKAGE_ROOT, 'frontend', 'dist');
 
 export interface ServerOptions {
   config: Config;
@@ -57,6 +60,10 @@ export interface ServerOptions {
   now?: () => number;
   /** `--role simulator`: the leader lease's TTL in ms (default 5000; tests make it short). */
   leaseTtlMs?: number;
+  /** The open-file limit the connection limits plan for (default: the process's, from /proc). */
+  openFileLimit?: number | null;
+  /** How long a body an admin route reads may take (default BODY_TIMEOUT_MS, 10 s; tests make it short). */
+  bodyTimeoutMs?: number;
 }
 
 export interface TicktapeServer {
@@ -123,6 +130,8 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
     const hub = createHub({ heartbeatMs: config.heartbeat, maxClientBufferBytes: options.maxClientBufferBytes });
     const conflicts = createConflicts(logger);
     const writeLatency = writeLatencyMetric(now);
+    // Before anything else opens files: its baseline of open files is the process's own.
+    const limits = createConnectionLimits({ maxClients: config.maxClients, maxClientsPerIp: config.maxClientsPerIp, logger, openFileLimit: options.openFileLimit });
     const role = START_ROLE[config.role]({
       config,
       options,
@@ -144,6 +153,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       generating: () => generator?.generating() ?? false,
       writeLatency,
       conflicts,
+      refused: () => limits.refused(),
     });
     const app = createApp({
       role: config.role,
@@ -154,15 +164,22 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       metrics,
       generator,
       adminToken: config.adminToken,
+      metricsToken: config.metricsToken,
+      corsOrigin: config.corsOrigin,
+      frameAncestors: config.frameAncestors,
       distDir: options.distDir ?? DEFAULT_DIST_DIR,
       logger,
       serveStream: config.role !== 'simulator',
       catchUp: role.catchUp,
       replayPage: options.replayPage,
       conflicts,
+      admitStream: limits.admitStream,
+      bodyTimeoutMs: options.bodyTimeoutMs,
     });
 
-    const httpServer = http.createServer(app.callback());
+    const httpServer = http.createServer({ ...REQUEST_TIMEOUTS }, app.callback());
+    limits.watch(httpServer);
+    httpServer.on('clientError', handleClientError);
     closers.push(async () => {
       // Streams first, so they end cleanly rather than with their sockets.
       hub.close();

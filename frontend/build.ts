@@ -3,9 +3,10 @@
 // needlessly. Concurrent callers (parallel test files) take turns through a lock directory.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../backend/package-root.ts';
 
-const frontendDir = path.dirname(fileURLToPath(import.meta.url));
+// From the package root, not this file: main.ts bundles this module into backend/dist/.
+const frontendDir = path.join(PACKAGE_ROOT, 'frontend');
 export const distDir = path.join(frontendDir, 'dist');
 const outputs = [path.join(distDir, 'ticktape.js'), path.join(distDir, 'index.html')];
 const sources = [path.join(frontendDir, 'src'), path.join(frontendDir, 'demo'), path.join(frontendDir, 'vite.config.ts')];

@@ -16,6 +16,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEST_DIRS = ['backend/test', 'frontend/test'];
 const CONCURRENCY = 2; // the machines this runs on have two cores
 const FILE_TIMEOUT_MS = 180_000;
+// A file that must take longer (one that installs the packed package, compiling better-sqlite3)
+// says so in its first lines: `// test-deadline: 600 s`.
+const DEADLINE_LINE = /^\/\/ test-deadline: (\d+) s$/m;
+
+function deadlineOf(file) {
+  const head = readFileSync(join(ROOT, file), 'utf8').slice(0, 2000);
+  const match = DEADLINE_LINE.exec(head);
+  return match ? Number(match[1]) * 1000 : FILE_TIMEOUT_MS;
+}
 
 /** Every `*.test.ts` under `dir` (relative to ROOT, `/`-separated), sorted. */
 function findTestFiles(dir) {
@@ -114,13 +123,14 @@ function runFile(file) {
     let timedOut = false;
     let leftovers = [];
     let exit = null;
+    const timeoutMs = deadlineOf(file);
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
       // A grandchild in another process group could still hold the pipes open.
       child.stdout.destroy();
       child.stderr.destroy();
-    }, FILE_TIMEOUT_MS);
+    }, timeoutMs);
 
     child.on('exit', (code, signal) => {
       exit = { code, signal };
@@ -132,7 +142,7 @@ function runFile(file) {
       clearTimeout(timer);
       running.delete(child.pid);
       exit ??= { code, signal };
-      resolve({ file, output, stdout, exit, timedOut, leftovers, ms: Date.now() - started });
+      resolve({ file, output, stdout, exit, timedOut, timeoutMs, leftovers, ms: Date.now() - started });
     });
   });
 }
@@ -144,7 +154,7 @@ function score(result) {
   const skipped = summary?.skipped ?? 0;
   let failed = summary ? summary.total - summary.passed : 0;
   const problems = [];
-  if (result.timedOut) problems.push(`timed out after ${FILE_TIMEOUT_MS / 1000} s`);
+  if (result.timedOut) problems.push(`timed out after ${result.timeoutMs / 1000} s`);
   else if (result.exit.signal) problems.push(`killed by ${result.exit.signal}`);
   else if (result.exit.code !== 0 && failed === 0) problems.push(`exit code ${result.exit.code}`);
   if (!summary) problems.push('no uvu summary (did it call test.run()?)');

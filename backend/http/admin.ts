@@ -1,10 +1,12 @@
 // Admin endpoints: pause, resume and news shocks, behind a bearer token.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { NotGeneratingError, type GeneratorControl } from '../pipeline/control.ts';
 import type { UniverseView } from '../types.ts';
+import { requireBearer } from './bearer.ts';
 import { errors } from './errors.ts';
+import { asciiUpperCase } from './params.ts';
+import { readBody } from './timeouts.ts';
 
 export interface AdminDeps {
   token: string | null;
@@ -12,6 +14,8 @@ export interface AdminDeps {
   /** Null on a node that does not generate (an edge). */
   generator: GeneratorControl | null;
   universe: UniverseView;
+  /** How long the shock's body may take to arrive (default BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -37,7 +41,7 @@ export function adminRoutes(router: Router, deps: AdminDeps): void {
 
   router.post('/api/admin/shock', guard, async (ctx) => {
     const g = generator();
-    const body = await readJson(ctx);
+    const body = await readJson(ctx, deps.bodyTimeoutMs);
     const { symbol, pct } = validateShock(body, deps.universe.names());
     try {
       g.shock(symbol, pct);
@@ -52,32 +56,23 @@ export function adminRoutes(router: Router, deps: AdminDeps): void {
   });
 }
 
+/** 403 while no token is configured; otherwise the bearer check. */
 function authorize(token: string | null): Koa.Middleware {
-  // Compare digests so the comparison takes the same time whatever the length of the guess.
-  const expected = token === null ? null : createHash('sha256').update(token).digest();
-  return async (ctx, next) => {
-    if (expected === null) throw errors.adminDisabled();
-    const match = /^Bearer\s+(.+)$/i.exec(ctx.get('Authorization'));
-    if (!match) throw errors.unauthorized();
-    const given = createHash('sha256').update(match[1].trim()).digest();
-    if (!timingSafeEqual(given, expected)) throw errors.forbidden();
-    await next();
-  };
+  if (token === null) {
+    return () => {
+      throw errors.adminDisabled();
+    };
+  }
+  return requireBearer(token, 'admin token');
 }
 
-async function readJson(ctx: Koa.Context): Promise<unknown> {
+async function readJson(ctx: Koa.Context, timeoutMs?: number): Promise<unknown> {
   // ctx.is() answers null for a request without a body, so look at the header itself.
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(ctx.get('Content-Type'))) throw errors.unsupportedMediaType();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw errors.bodyTooLarge(MAX_BODY);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) throw errors.badBody('the request body is empty; expected a JSON object such as {"symbol":"AAPL","pct":-5}');
+  const body = await readBody(ctx.req, MAX_BODY, timeoutMs);
+  if (body.length === 0) throw errors.badBody('the request body is empty; expected a JSON object such as {"symbol":"AAPL","pct":-5}');
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw errors.badBody('the request body is not valid JSON');
   }
@@ -89,7 +84,7 @@ export function validateShock(body: unknown, universe: ReadonlySet<string>): { s
   }
   const { symbol, pct } = body as Record<string, unknown>;
   if (typeof symbol !== 'string' || symbol.trim() === '') throw errors.badBody('symbol: expected a symbol such as "AAPL"');
-  const name = symbol.trim().toUpperCase();
+  const name = asciiUpperCase(symbol.trim());
   if (!universe.has(name)) throw errors.unknownSymbol('symbol', [name]);
   // A move of -100 % or worse would leave no price; +1000 % is already absurd for a news shock.
   if (typeof pct !== 'number' || !Number.isFinite(pct) || pct <= -100 || pct > 1000) {

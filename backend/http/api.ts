@@ -7,8 +7,8 @@ import { QUOTES_MAX_HISTORY, type UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
 import { parseCount, parseSymbolFilter, single } from './params.ts';
 
-const TICKS_DEFAULT_LIMIT = 1000;
-const TICKS_MAX_LIMIT = 10000;
+export const TICKS_DEFAULT_LIMIT = 1000;
+export const TICKS_MAX_LIMIT = 10000;
 
 export interface ApiDeps {
   role: string;
@@ -86,11 +86,15 @@ function parseHistory(raw: string | string[] | undefined): number | null {
   return Number(text);
 }
 
-/** `limit`: default 1000; any larger whole number, however large, is clamped to 10000. */
+/**
+ * `limit`: default 1000; digits only, read as a decimal whole number like `lastEventId` (leading
+ * zeros allowed: `000001` is 1), at least 1, and any larger number, however long, is clamped to 10000.
+ */
 function parseLimit(raw: string | string[] | undefined): number {
   const text = single(raw);
-  if (text !== undefined && /^[0-9]{6,}$/.test(text) && /[1-9]/.test(text)) return TICKS_MAX_LIMIT;
-  return Math.min(parseCount('limit', raw, TICKS_DEFAULT_LIMIT, 1), TICKS_MAX_LIMIT);
+  if (text === undefined) return TICKS_DEFAULT_LIMIT;
+  if (!/^[0-9]+$/.test(text) || BigInt(text) < 1n) throw errors.badInteger('limit', text, 'an integer ≥ 1');
+  return BigInt(text) > BigInt(TICKS_MAX_LIMIT) ? TICKS_MAX_LIMIT : Number(text);
 }
 
 /**

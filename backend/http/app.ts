@@ -1,4 +1,5 @@
-// The Koa application: request counting, error shape, CORS, routes and the 404 for everything else.
+// The Koa application: request counting, error shape, security headers and CORS, routes (the API's
+// own OpenAPI document among them) and the 404 for everything else.
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
@@ -13,8 +14,12 @@ import { requestCounterMetric, type RequestCounter } from '../metrics.ts';
 import { adminRoutes } from './admin.ts';
 import { apiRoutes } from './api.ts';
 import { errorMiddleware, errors } from './errors.ts';
+import { openApiText } from './openapi.ts';
 import { staticRoutes } from './static.ts';
 import { streamRoute } from './stream-route.ts';
+import { requireBearer } from './bearer.ts';
+import { demoPagePolicy, securityHeaders } from './security-headers.ts';
+import { closeUnreadRequests } from './timeouts.ts';
 
 export interface AppDeps {
   role: string;
@@ -26,6 +31,12 @@ export interface AppDeps {
   metrics: Registry;
   generator: GeneratorControl | null;
   adminToken: string | null;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | null;
+  /** `--cors-origin`: `*` or the origins allowed to read the feed. */
+  corsOrigin?: '*' | readonly string[];
+  /** `--frame-ancestors`: who may frame the demo page. */
+  frameAncestors?: string;
   distDir: string;
   logger: Logger;
   /** False on a `--role simulator` node, which does not serve /stream. */
@@ -33,15 +44,20 @@ export interface AppDeps {
   catchUp?: (id: number) => Promise<void>;
   replayPage?: number;
   conflicts?: Conflicts;
+  /** Takes a `/stream` slot for a client address or throws the refusal (http/connection-limits.ts). */
+  admitStream?: (address: string) => () => void;
+  /** How long a body an admin route reads may take (default timeouts.ts's BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  const router = new Router();
+  // Strict: `/ticktape.js/` or `/healthz/` is not the route without the slash, it is a 404.
+  const router = new Router({ strict: true });
 
   if (deps.serveStream) {
     const onError = (err: unknown) => deps.logger('stream.error', { error: err instanceof Error ? err.message : String(err) }, 'error');
-    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: deps.universe, replayPage: deps.replayPage, catchUp: deps.catchUp, onError }));
+    router.get('/stream', streamRoute({ log: deps.log, hub: deps.hub, universe: deps.universe, replayPage: deps.replayPage, catchUp: deps.catchUp, onError, admit: deps.admitStream }));
   }
   apiRoutes(router, {
     role: deps.role,
@@ -52,12 +68,19 @@ export function createApp(deps: AppDeps): Koa {
     generating: () => deps.generator?.generating() ?? false,
     conflict: () => deps.conflicts?.current() ?? null,
   });
-  adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universe: deps.universe });
-  router.get('/metrics', async (ctx) => {
+  adminRoutes(router, { token: deps.adminToken, role: deps.role, generator: deps.generator, universe: deps.universe, bodyTimeoutMs: deps.bodyTimeoutMs });
+  const openApi = openApiText();
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = openApi;
+  });
+  const metricsGuard: Koa.Middleware = deps.metricsToken ? requireBearer(deps.metricsToken, 'metrics token') : (_ctx, next) => next();
+  router.get('/metrics', metricsGuard, async (ctx) => {
     ctx.type = deps.metrics.contentType;
     ctx.body = await deps.metrics.metrics();
   });
-  staticRoutes(router, deps.distDir);
+  staticRoutes(router, deps.distDir, demoPagePolicy(deps.frameAncestors ?? '*'));
 
   // Koa reports socket errors of finished responses here; a client hanging up is not our error.
   app.on('error', (err: NodeJS.ErrnoException) => {
@@ -65,8 +88,9 @@ export function createApp(deps: AppDeps): Koa {
     deps.logger('http.error', { error: err.message, code: err.code }, 'warn');
   });
   app.use(countRequests(requestCounterMetric(deps.metrics), router));
+  app.use(closeUnreadRequests);
   app.use(errorMiddleware((err) => deps.logger('http.error', { error: err instanceof Error ? err.stack : String(err) }, 'error')));
-  app.use(cors);
+  app.use(securityHeaders({ corsOrigin: deps.corsOrigin ?? '*', frameAncestors: deps.frameAncestors ?? '*' }));
   app.use(router.routes());
   app.use((ctx) => {
     // Reached only when no route answered: 405 if the path exists under other methods, else 404.
@@ -104,17 +128,3 @@ function routeOf(ctx: Koa.Context, router: Router): string {
 }
 
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE']);
-
-/** Everything is readable from any origin: the feed is public data and admin uses bearer tokens, not cookies. */
-const cors: Koa.Middleware = async (ctx, next) => {
-  ctx.set('Access-Control-Allow-Origin', '*');
-  ctx.set('Access-Control-Expose-Headers', 'ETag');
-  if (ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method')) {
-    ctx.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-    ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID');
-    ctx.set('Access-Control-Max-Age', '86400');
-    ctx.status = 204;
-    return;
-  }
-  await next();
-};

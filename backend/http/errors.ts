@@ -27,6 +27,8 @@ export const errors = {
     new HttpError(400, 'BAD_EPOCH', `epoch: expected 16 lower-case hex digits (an epoch from /healthz or a history event) or nothing, got ${JSON.stringify(raw.slice(0, 64))}`),
   badInteger: (param: string, raw: string, what: string) =>
     new HttpError(400, 'BAD_PARAMETER', `${param}: expected ${what}, got ${JSON.stringify(raw)}`),
+  badChoice: (param: string, raw: string, choices: readonly string[]) =>
+    new HttpError(400, 'BAD_PARAMETER', `${param}: expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`),
   // Routing
   notFound: (method: string, path: string) => new HttpError(404, 'NOT_FOUND', `no route for ${method} ${path}`),
   methodNotAllowed: (method: string, path: string, allowed: string) =>
@@ -36,15 +38,26 @@ export const errors = {
   // Admin
   adminDisabled: () =>
     new HttpError(403, 'ADMIN_DISABLED', 'admin endpoints are disabled: start the server with --admin-token or TICKTAPE_ADMIN_TOKEN'),
-  unauthorized: () =>
-    new HttpError(401, 'UNAUTHORIZED', 'missing credentials: send Authorization: Bearer <admin token>', { 'WWW-Authenticate': 'Bearer realm="ticktape"' }),
-  forbidden: () => new HttpError(403, 'FORBIDDEN', 'the admin token is wrong'),
+  unauthorized: (what: string) =>
+    new HttpError(401, 'UNAUTHORIZED', `missing credentials: send Authorization: Bearer <${what}>`, { 'WWW-Authenticate': 'Bearer realm="ticktape"' }),
+  forbidden: (what: string) => new HttpError(403, 'FORBIDDEN', `the ${what} is wrong`),
   notGenerating: (role: string) =>
     new HttpError(409, 'NOT_A_GENERATOR', `this node (role ${role}) does not generate ticks; send admin requests to the generating node`),
   badBody: (message: string) => new HttpError(400, 'BAD_BODY', message),
   unsupportedMediaType: () =>
     new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be JSON (Content-Type: application/json)'),
   bodyTooLarge: (limit: number) => new HttpError(413, 'BODY_TOO_LARGE', `the request body is larger than ${limit} bytes`),
+  requestTimeout: (seconds: number) =>
+    new HttpError(408, 'REQUEST_TIMEOUT', `the request (headers and body) did not arrive within ${seconds} s`, { Connection: 'close' }),
+  // Limits
+  tooManyClients: (limit: number, retryAfterS: number) =>
+    new HttpError(503, 'TOO_MANY_CLIENTS', `this node serves at most ${limit} streams and all are taken; retry in ${retryAfterS} s or use another node`, {
+      'Retry-After': String(retryAfterS),
+    }),
+  tooManyClientsFromAddress: (limit: number, retryAfterS: number) =>
+    new HttpError(429, 'TOO_MANY_CLIENTS_FROM_ADDRESS', `at most ${limit} streams per client address; close one, or retry in ${retryAfterS} s`, {
+      'Retry-After': String(retryAfterS),
+    }),
   // Server state
   logUnavailable: () => new HttpError(503, 'LOG_UNAVAILABLE', 'the event log is unavailable'),
   internal: () => new HttpError(500, 'INTERNAL', 'internal server error'),

@@ -6,11 +6,20 @@ import { isEventIdText } from '../stream/sse.ts';
 export function parseSymbolFilter(raw: string | string[] | undefined, universe: ReadonlySet<string>): Set<string> | null {
   if (raw === undefined) return null;
   const text = Array.isArray(raw) ? raw.join(',') : raw;
-  const names = text.split(',').map((s) => s.trim().toUpperCase());
+  const names = text.split(',').map((s) => asciiUpperCase(s.trim()));
   if (names.some((n) => n === '')) throw errors.badSymbols('symbols', text);
   const unknown = names.filter((n) => !universe.has(n));
   if (unknown.length > 0) throw errors.unknownSymbol('symbols', [...new Set(unknown)]);
   return new Set(names);
+}
+
+/**
+ * Symbols compare case-insensitively in ASCII only. `String#toUpperCase` applies Unicode case
+ * mapping, under which `ſ` (long s) becomes `S` and `ı` (dotless i) becomes `I`, so `tſla` would
+ * pass for TSLA: a name only the ASCII letters a-z map into is the name it spells.
+ */
+export function asciiUpperCase(text: string): string {
+  return text.replace(/[a-z]+/g, (run) => run.toUpperCase());
 }
 
 /** A non-negative integer parameter up to 2^53, or `fallback` when absent. */
@@ -21,6 +30,14 @@ export function parseCount(param: string, raw: string | string[] | undefined, fa
     throw errors.badInteger(param, text, min > 0 ? `an integer ≥ ${min}` : 'a non-negative integer');
   }
   return Number(text);
+}
+
+/** A parameter that names one of `choices` exactly (case matters), or `fallback` when absent. */
+export function parseChoice<C extends string>(param: string, raw: string | string[] | undefined, choices: readonly C[], fallback: C): C {
+  const text = single(raw);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) throw errors.badChoice(param, text, choices);
+  return text as C;
 }
 
 export function single(raw: string | string[] | undefined): string | undefined {

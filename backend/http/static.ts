@@ -1,6 +1,7 @@
 // The built frontend (`frontend/dist/`): the demo page at `/`, the component bundle at
-// `/ticktape.js`, and any asset beside them. Embeddable from any origin, so CORS and
-// Cross-Origin-Resource-Policy allow every origin; ETags let browsers revalidate cheaply.
+// `/ticktape.js`, and any asset beside them. Embeddable from any origin, so
+// Cross-Origin-Resource-Policy allows every origin (CORS is `--cors-origin`'s, security-headers.ts);
+// ETags let browsers revalidate cheaply. The page carries its Content-Security-Policy.
 // The page refers to everything by URLs relative to itself, so behind a reverse proxy that strips
 // a prefix (`/ticktape/` → `/`) it works as served here: no base path to configure.
 import { promises as fs } from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import type { Router, RouterContext } from '@koa/router';
 import { errors } from './errors.ts';
 
-const TYPES: Record<string, string> = {
+export const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -20,7 +21,8 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-export function staticRoutes(router: Router, distDir: string): void {
+/** `pagePolicy`: the demo page's Content-Security-Policy (security-headers.ts). */
+export function staticRoutes(router: Router, distDir: string, pagePolicy: string): void {
   const root = path.resolve(distDir);
 
   async function send(ctx: RouterContext, relative: string, cacheControl: string, within = root): Promise<void> {
@@ -47,7 +49,10 @@ export function staticRoutes(router: Router, distDir: string): void {
   }
 
   // The page and the bundle keep their names across builds: revalidate after a few minutes.
-  router.get('/', (ctx) => send(ctx, 'index.html', 'no-cache'));
+  router.get('/', (ctx) => {
+    ctx.set('Content-Security-Policy', pagePolicy);
+    return send(ctx, 'index.html', 'no-cache');
+  });
   router.get('/ticktape.js', (ctx) => send(ctx, 'ticktape.js', 'public, max-age=300'));
   // Hashed names from the build never change content: cache them for good.
   // `:file` is decoded, so `..%2Findex.html` arrives as `../index.html`: only files inside assets/.

@@ -5,10 +5,10 @@ import type { EventLog } from '../log/event-log.ts';
 import type { Hub, StreamClient } from '../stream/hub.ts';
 import type { UniverseView } from '../types.ts';
 import { runSubscription } from '../stream/subscription.ts';
-import { parseEventId } from '../stream/sse.ts';
+import { HEARTBEAT_KINDS, parseEventId } from '../stream/sse.ts';
 import { isEpoch } from '../log/epoch.ts';
 import { errors } from './errors.ts';
-import { parseSymbolFilter, single } from './params.ts';
+import { parseChoice, parseSymbolFilter, single } from './params.ts';
 
 export interface StreamRouteDeps {
   log: EventLog;
@@ -20,6 +20,8 @@ export interface StreamRouteDeps {
    * log, wait (bounded) until its log holds it if the cluster has it. Absent on a generator.
    */
   catchUp?: (id: number) => Promise<void>;
+  /** Takes a stream slot for the client's address, or throws 503/429; returns the slot's release. */
+  admit?: (address: string) => () => void;
   /** Hears of a failure after the headers went out (e.g. the log failing mid-replay). */
   onError?: (err: unknown) => void;
 }
@@ -36,16 +38,25 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
     const resumeFrom = resumePoint(ctx);
     const clientEpoch = epochParam(ctx);
+    const heartbeat = parseChoice('heartbeat', ctx.query.heartbeat, HEARTBEAT_KINDS, 'comment');
     if (ctx.method === 'HEAD') {
       // The headers a GET would get, and no stream to hold the connection open.
       ctx.set(SSE_HEADERS);
       ctx.status = 200;
       return;
     }
-    if (resumeFrom !== undefined && resumeFrom > deps.log.lastId() && deps.catchUp) await deps.catchUp(resumeFrom);
+    // The slot is taken before any wait, so a flood of connects cannot all pass the check at once.
+    const release = deps.admit?.(ctx.req.socket.remoteAddress ?? '') ?? (() => {});
+    const { req, res } = ctx;
+    res.once('close', release);
+    try {
+      if (resumeFrom !== undefined && resumeFrom > deps.log.lastId() && deps.catchUp) await deps.catchUp(resumeFrom);
+    } catch (err) {
+      release();
+      throw err;
+    }
 
     ctx.respond = false;
-    const { req, res } = ctx;
     req.socket.setNoDelay(true);
     req.socket.setTimeout(0);
     if (res.destroyed) return;
@@ -53,7 +64,7 @@ export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
 
-    const client: StreamClient = { res, filter };
+    const client: StreamClient = { res, filter, heartbeat };
     const gone = () => deps.hub.detach(client);
     res.on('close', gone);
     res.on('error', gone);

@@ -1,11 +1,13 @@
 // Schema migrations: numbered `NNN_name.sql` files applied in order, tracked by PRAGMA user_version.
 
 import fs from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
-/** The repository's migrations, found relative to this file so the working directory never matters. */
-const MIGRATIONS_DIR = new URL('../../db/migrations/', import.meta.url);
+/** The package's migrations, found from its root so the working directory never matters. */
+const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'db', 'migrations');
 
 export interface Migration {
   version: number;

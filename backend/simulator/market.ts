@@ -21,6 +21,9 @@
 // volume is their total (the printed ones drawn one by one, the rest as one gamma draw with the
 // exact mean and variance of their sum). Only a bounded sample of prints reaches the tape (`maxEventsPerStep`);
 // `volume` counts them all.
+//
+// Over ~350 lines for now: the engine's step, checkpoint and restore share one closure over the
+// symbols' state; it is to be split along those lines when it replaces simulator.ts (issue 8).
 import type { MarketEventDraft, MarketSession, QuoteEvent, StatusEvent, SymbolSpec, TradeTick } from '../types.ts';
 import {
   firstTradingDayFrom,

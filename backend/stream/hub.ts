@@ -1,9 +1,10 @@
 // The hub fans committed batches out to live SSE clients. Clients are grouped by their symbol
 // filter, so a batch is framed once per distinct filter and the same bytes are written to every
 // client in the group: per-client work on the hot path is one write and one length check.
+// Heartbeats are no part of the groups: each client gets the heartbeat it asked for, in its own write.
 import type { ServerResponse } from 'node:http';
 import type { LoggedTick } from '../types.ts';
-import { KEEPALIVE_LINE, tickFrames } from './sse.ts';
+import { heartbeatFrame, KEEPALIVE_LINE, tickFrames, type HeartbeatKind } from './sse.ts';
 
 /** Unsent output past which a client that stopped reading is cut off (it resumes from the log). */
 const DEFAULT_MAX_CLIENT_BUFFER = 1024 * 1024;
@@ -26,6 +27,8 @@ export interface StreamClient {
   readonly res: ServerResponse;
   /** Upper-case symbols, or null for every symbol. */
   readonly filter: ReadonlySet<string> | null;
+  /** The heartbeat it asked for (`?heartbeat=`); absent means `comment`. */
+  readonly heartbeat?: HeartbeatKind;
 }
 
 interface FilterGroup {
@@ -34,6 +37,8 @@ interface FilterGroup {
 }
 
 export interface Hub {
+  /** The heartbeat period, which `heartbeat` events tell their clients. */
+  readonly heartbeatMs: number;
   /** Count a connected client (it gets heartbeats, and is ended on close) before it goes live. */
   attach(client: StreamClient): void;
   /** Start sending live batches. Call in the same synchronous step as the client's last log read. */
@@ -66,15 +71,16 @@ function filterKey(filter: ReadonlySet<string> | null): string {
 }
 
 const KEEPALIVE_BYTES = Buffer.from(KEEPALIVE_LINE);
-
 export function createHub(options: HubOptions): Hub {
   const maxBuffer = options.maxClientBufferBytes ?? DEFAULT_MAX_CLIENT_BUFFER;
   const attached = new Set<StreamClient>();
   const groups = new Map<string, FilterGroup>();
   const counters = { delivered: 0, replayed: 0, slowDisconnects: 0 };
 
+  const heartbeatEventBytes = Buffer.from(heartbeatFrame(options.heartbeatMs));
+
   const heartbeat = setInterval(() => {
-    for (const client of attached) write(client, KEEPALIVE_BYTES);
+    for (const client of attached) write(client, client.heartbeat === 'event' ? heartbeatEventBytes : KEEPALIVE_BYTES);
   }, options.heartbeatMs);
   heartbeat.unref();
 
@@ -107,6 +113,7 @@ export function createHub(options: HubOptions): Hub {
   }
 
   return {
+    heartbeatMs: options.heartbeatMs,
     attach(client) {
       attached.add(client);
     },

@@ -34,6 +34,14 @@ export const RETRY_LINE = `retry: ${RETRY_MS}${LF}`;
 export const KEEPALIVE_LINE = `: keepalive${LF}`;
 
 /**
+ * How a client wants its heartbeat (`/stream?heartbeat=`): `comment`, the `: keepalive` line above
+ * (the default), or `event`, a `heartbeat` event (`heartbeatFrame`) that an EventSource can observe,
+ * so a client can tell a silent connection (a proxy that swallows the stream) from a quiet feed.
+ */
+export const HEARTBEAT_KINDS = ['comment', 'event'] as const;
+export type HeartbeatKind = (typeof HEARTBEAT_KINDS)[number];
+
+/**
  * One event. `id` sets the stream's last event ID, which the browser sends back as the
  * `Last-Event-ID` header when it reconnects; null leaves it unchanged.
  */
@@ -81,6 +89,15 @@ export function historyResetFrame(oldestId: number, latestId: number, epoch: str
  */
 export function historyFrame(epoch: string): string {
   return eventFrame('history', null, JSON.stringify({ epoch }));
+}
+
+/**
+ * `heartbeat`: the observable heartbeat, carrying the period so the client knows how long a silence
+ * means a dead connection. An event block with data, so its blank line breaks no framing rule; no
+ * `id:` line, so the client's last event ID (its resume point) stays that of the last tick.
+ */
+export function heartbeatFrame(periodMs: number): string {
+  return eventFrame('heartbeat', null, JSON.stringify({ periodMs }));
 }
 
 /** The largest resume point we accept (the contract's 2^53). */

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventLog } from '../log/event-log.ts';
 import type { Hub, StreamClient } from './hub.ts';
-import { historyFrame, RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
+import { heartbeatFrame, historyFrame, RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
 
 /** Rows per replay read: large enough to amortise the query, small enough to bound memory. */
 const REPLAY_PAGE = 500;
@@ -53,8 +53,9 @@ export async function runSubscription(
   const page = deps.replayPage ?? REPLAY_PAGE;
   if (closed(client)) return;
   hub.attach(client);
-  // The retry line opens the first event's block, whichever event that turns out to be.
-  client.res.write(RETRY_LINE);
+  // The retry line opens the first event's block, whichever event that turns out to be. A client
+  // that asked for heartbeat events gets one at once: it learns the period before any silence.
+  client.res.write(client.heartbeat === 'event' ? RETRY_LINE + heartbeatFrame(hub.heartbeatMs) : RETRY_LINE);
   // Only to clients that ask: an event a plain client does not know would still reach onmessage-style parsers.
   if (clientEpoch !== undefined) client.res.write(historyFrame(log.epoch()));
 

@@ -1,7 +1,9 @@
 // The demo page at `/`: the whole universe live, a symbol filter, the embed snippet with the
-// server's real address, working links to the API, and a light/dark switch.
+// server's real address, working links to the API, a light/dark switch, and all of it under the
+// page's Content-Security-Policy.
 import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from '../../backend/test/helpers/server.ts';
+import { waitUntil } from '../../backend/test/helpers/http.ts';
 import { browserSuite } from './helpers/browser.ts';
 import { TickerTableHarness } from './helpers/ticker-table-harness.ts';
 
@@ -28,7 +30,7 @@ test('the filter narrows the table to the typed symbols, and "All" restores it',
   await table.waitForRows(5);
   await page.fill('#filter-input', 'msft, aapl');
   await page.click('#filter-form button[type="submit"]');
-  await page.waitForFunction(() => (document.querySelector('#live-table') as any).symbols === 'MSFT,AAPL');
+  await waitUntil(() => page.evaluate(() => (document.querySelector('#live-table') as any).symbols === 'MSFT,AAPL'), 'symbols MSFT,AAPL');
   await table.waitForState('live');
   await table.waitForRows(2);
   assert.equal(await table.symbols(), ['MSFT', 'AAPL']);
@@ -37,7 +39,7 @@ test('the filter narrows the table to the typed symbols, and "All" restores it',
 
   // Chips toggle symbols too.
   await page.click('.chip[title]:has-text("NVDA")');
-  await page.waitForFunction(() => (document.querySelector('#live-table') as any).symbols === 'MSFT,AAPL,NVDA');
+  await waitUntil(() => page.evaluate(() => (document.querySelector('#live-table') as any).symbols === 'MSFT,AAPL,NVDA'), 'symbols MSFT,AAPL,NVDA');
   await table.waitForRows(3);
 
   await page.click('#filter-clear');
@@ -62,6 +64,28 @@ test('links to the API answer', async ({ page, server }) => {
     assert.is(res.status, 200, href);
     await res.arrayBuffer();
   }
+});
+
+test('under its Content-Security-Policy the page and its table work, with no violation reported', async ({ page, server }) => {
+  const violations: string[] = [];
+  await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as any).reportViolation(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`),
+    );
+  });
+  const response = await page.goto(server.url + '/');
+  assert.match(String(response!.headers()['content-security-policy']), /script-src 'self'/);
+  const table = new TickerTableHarness(page, '#live-table');
+  await table.waitForState('live');
+  await table.waitForRows(5);
+  await table.waitForPriceChange();
+  // The page's other widgets run too: the filter and the health strip.
+  await page.fill('#filter-input', 'aapl');
+  await page.click('#filter-form button[type="submit"]');
+  await table.waitForRows(1);
+  await waitUntil(() => page.evaluate(() => document.querySelector('#health-last')!.textContent !== '—'), 'the health strip to show the last id');
+  assert.equal(violations, []);
 });
 
 test('light and dark: the system scheme by default, or the one picked', async ({ page, server }) => {

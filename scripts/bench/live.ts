@@ -56,7 +56,7 @@ export async function measureLive(options: LiveOptions): Promise<LiveResult> {
   let probes: ProbeChild | null = null;
   const counters: SseCounter[] = [];
   try {
-    server = await startServerChild({ db: path.join(dir, 'ticks.db'), interval: options.intervalMs, seed: 1, heartbeat: 600_000 });
+    server = await startServerChild({ db: path.join(dir, 'ticks.db'), interval: options.intervalMs, seed: 1, heartbeat: 600_000, 'max-clients-per-ip': 0 });
     // Connect while generation is paused: a saturating fan-out starves accept (a wave of 100
     // connections took seconds with 900 clients live), which would only lengthen the run.
     await server.admin('pause');

@@ -24,6 +24,10 @@ export interface TestServerExtras {
   leaseTtlMs?: number;
   /** The node's wall clock (ticks' `ts`), e.g. one skewed against another node's. */
   now?: () => number;
+  /** The built frontend it serves (default frontend/dist), e.g. an empty directory. */
+  distDir?: string;
+  /** How long an admin route waits for its body before the 408 (default 10 s). */
+  bodyTimeoutMs?: number;
 }
 
 // Removed when the process exits, not when a server closes: tests restart servers on the same

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import { parseOptions } from '../../config.ts';
+import { isInstalledPackage } from '../../package-root.ts';
 import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
 import { configOf } from './parse.ts';
 
@@ -17,6 +19,11 @@ test('no options and no environment give the contract defaults', () => {
     heartbeat: 15_000,
     role: 'all',
     adminToken: null,
+    maxClients: 10_000,
+    maxClientsPerIp: 256,
+    corsOrigin: '*',
+    frameAncestors: '*',
+    metricsToken: null,
   });
   assert.is(seedSource, 'random');
   assert.ok(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, `seed ${seed}`);
@@ -36,6 +43,27 @@ test('a random seed differs between runs (two 32-bit draws collide once in 4 bil
 
 test('unrelated environment variables are ignored', () => {
   assert.is(configOf([], { PATH: '/usr/bin', TICKTAPE_UNKNOWN: 'x', NODE_ENV: 'test' }).port, 8080);
+});
+
+test('an installed command keeps its log in the XDG data directory, never in node_modules', () => {
+  const dbOf = (env: Record<string, string>, installed: boolean) => {
+    const parsed = parseOptions([], env, { installed });
+    if (parsed.kind !== 'config') throw new Error('expected a config');
+    return parsed.config.db;
+  };
+  assert.is(dbOf({ HOME: '/home/ann' }, false), 'db/ticktape.db', 'a clone keeps db/');
+  assert.is(dbOf({ HOME: '/home/ann' }, true), '/home/ann/.local/share/ticktape/ticktape.db');
+  assert.is(dbOf({ HOME: '/home/ann', XDG_DATA_HOME: '/data' }, true), '/data/ticktape/ticktape.db');
+  // The XDG spec: a relative XDG_DATA_HOME is invalid and ignored.
+  assert.is(dbOf({ HOME: '/home/ann', XDG_DATA_HOME: 'data' }, true), '/home/ann/.local/share/ticktape/ticktape.db');
+  assert.is(dbOf({ HOME: '/home/ann', TICKTAPE_DB: 'mine.db' }, true), 'mine.db', 'an explicit one wins');
+});
+
+test('ticktape counts as installed exactly when its package sits in a node_modules folder', () => {
+  assert.is(isInstalledPackage('/work/ticktape'), false);
+  assert.is(isInstalledPackage('/home/ann/app/node_modules/ticktape'), true);
+  assert.is(isInstalledPackage('/root/.npm/_npx/1a2b/node_modules/ticktape'), true);
+  assert.is(isInstalledPackage('/work/node_modules_backup/ticktape'), false);
 });
 
 test.run();

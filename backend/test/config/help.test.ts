@@ -18,6 +18,11 @@ const EVERY_OPTION: [string, string][] = [
   ['--heartbeat', 'TICKTAPE_HEARTBEAT_MS'],
   ['--role', 'TICKTAPE_ROLE'],
   ['--admin-token', 'TICKTAPE_ADMIN_TOKEN'],
+  ['--max-clients', 'TICKTAPE_MAX_CLIENTS'],
+  ['--max-clients-per-ip', 'TICKTAPE_MAX_CLIENTS_PER_IP'],
+  ['--cors-origin', 'TICKTAPE_CORS_ORIGIN'],
+  ['--frame-ancestors', 'TICKTAPE_FRAME_ANCESTORS'],
+  ['--metrics-token', 'TICKTAPE_METRICS_TOKEN'],
 ];
 
 test('the option table is exactly the contract\'s options', () => {

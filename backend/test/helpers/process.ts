@@ -39,12 +39,19 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** What to run instead of `node --import tsx backend/main.ts` (e.g. `npm start --`); args follow it. */
   command?: string[];
+  /** Working directory (default: the repository's root). */
+  cwd?: string;
+  /**
+   * Run in a process group of its own and signal the whole group, as a terminal's Ctrl-C does:
+   * for wrappers such as `npx`, which exit on SIGTERM without passing it on to the server.
+   */
+  processGroup?: boolean;
 }
 
 // Whatever a test forgets (or a failed assertion skips), the test process does not leave behind.
-const live = new Set<ChildProcess>();
+const live = new Map<ChildProcess, (signal: NodeJS.Signals) => void>();
 process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
+  for (const kill of live.values()) kill('SIGKILL');
 });
 
 /** The parent's environment without PORT, HOST, REDIS_URL or TICKTAPE_*, so only the test's values count. */
@@ -57,15 +64,24 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 }
 
-/** Starts `backend/main.ts args…` from the repository root; does not wait for anything. */
+/** Starts `backend/main.ts args…` (or `options.command`), from the repository root unless `options.cwd`; does not wait for anything. */
 export function spawnTicktape(args: string[], options: SpawnOptions = {}): TicktapeProcess {
   const [file, ...prefix] = options.command ?? [process.execPath, '--import', 'tsx', 'backend/main.ts'];
   const child = spawn(file, [...prefix, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup ?? false,
   });
-  live.add(child);
+  const signal = (sig: NodeJS.Signals) => {
+    if (!options.processGroup) return void child.kill(sig);
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // ESRCH: the whole group has exited
+    }
+  };
+  live.set(child, signal);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -87,7 +103,15 @@ export function spawnTicktape(args: string[], options: SpawnOptions = {}): Tickt
       return stderr;
     },
     exited,
-    kill: (signal: NodeJS.Signals = 'SIGTERM') => child.exitCode === null && child.signalCode === null && child.kill(signal),
+    kill: (sig: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        // The wrapper is gone; a server it left in the group still holds the pipes open.
+        if (options.processGroup) signal(sig);
+        return false;
+      }
+      signal(sig);
+      return true;
+    },
   };
 }
 

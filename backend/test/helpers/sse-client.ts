@@ -39,9 +39,10 @@ export interface SseConnection {
 const LF = 0x0a;
 const CR = 0x0d;
 
-export function connectSse(url: string, headers: Record<string, string> = {}): Promise<SseConnection> {
+/** `localAddress`: the address to connect from (any 127.x.y.z reaches a server on loopback). */
+export function connectSse(url: string, headers: Record<string, string> = {}, options: { localAddress?: string } = {}): Promise<SseConnection> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
+    const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers }, localAddress: options.localAddress }, (res) => {
       const events: SseEvent[] = [];
       const comments: string[] = [];
       const listeners = new Set<() => void>();
@@ -195,6 +196,13 @@ export function connectSse(url: string, headers: Record<string, string> = {}): P
 /** Parse a connection's tick events. */
 export function ticksOf(events: SseEvent[]): Array<{ id: number; symbol: string; [k: string]: unknown }> {
   return events.filter((e) => e.event === 'tick').map((e) => JSON.parse(e.data));
+}
+
+/** Every complete block (the text up to each blank line) a connection has received so far: for framing tests. */
+export function blocksOf(conn: SseConnection): string[] {
+  const parts = conn.raw.split('\n\n');
+  parts.pop(); // the block still being built
+  return parts;
 }
 
 /** Read a non-SSE answer fully (for the 400 cases). */

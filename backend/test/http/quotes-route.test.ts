@@ -53,6 +53,14 @@ test('the symbols filter is case-insensitive and keeps only the named symbols', 
   assert.equal(one.body.quotes.map((q: Tick) => q.symbol), ['AAPL']);
 });
 
+test('symbols are case-insensitive in ASCII only: mſft (with a long s) is unknown, not MSFT', async () => {
+  // String#toUpperCase maps ſ to S; only a-z may stand for A-Z.
+  assertError(await getJson(`${server.url}/api/quotes?symbols=${encodeURIComponent('mſft')}`), 400, 'UNKNOWN_SYMBOL', /MſFT/);
+  assertError(await getJson(`${server.url}/api/quotes?symbols=${encodeURIComponent('msft,nvda,mſft')}`), 400, 'UNKNOWN_SYMBOL');
+  const shock = await postJson(`${server.url}/api/admin/shock`, { symbol: 'mſft', pct: 1 }, { Authorization: `Bearer ${TOKEN}` });
+  assertError(shock, 400, 'UNKNOWN_SYMBOL');
+});
+
 test('an unknown symbol is a 400 naming it (every unknown one)', async () => {
   assertError(await getJson(`${server.url}/api/quotes?symbols=AAPL,NOPE`), 400, 'UNKNOWN_SYMBOL', /NOPE/);
   const two = await getJson(`${server.url}/api/quotes?symbols=ZZZ,aapl,qqq`);

@@ -126,6 +126,12 @@ test('an unknown symbol or a malformed list is a 400 naming it', async () => {
   assertError(await getJson(`${server.url}/api/ticks?symbols=AAPL,`), 400, 'BAD_SYMBOLS', /symbols/);
 });
 
+test('limit is read like lastEventId: digits only, leading zeros allowed (000001 is 1, 0010 is 10)', async () => {
+  assert.equal(ids((await page('?limit=000001')).ticks), [1]);
+  assert.equal(ids((await page('?after=5&limit=0010')).ticks), range(6, 15));
+  assert.is((await page('?limit=00000000000000000000010000')).ticks.length, 10_000);
+});
+
 const BAD_VALUES = ['-1', 'abc', '1.5', '', ' ', '1e3', '0x10', '+5'];
 // Past 2^53 `after` is out of range; `limit` is merely large, and clamped (see above).
 const TOO_LARGE = [String(2n ** 53n + 1n), '99999999999999999999'];

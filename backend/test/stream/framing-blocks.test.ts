@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectSse, type SseConnection } from '../helpers/sse-client.ts';
+import { blocksOf, connectSse, type SseConnection } from '../helpers/sse-client.ts';
 import { getJson, waitForLastId, waitUntil } from '../helpers/http.ts';
 
 const RETRY = 'retry: 3000\n';
@@ -21,16 +21,9 @@ test.before(async () => {
 });
 test.after(() => server.close());
 
-/** Every block (the text up to each blank line) of what the connection received so far. */
-function blocks(conn: SseConnection): string[] {
-  const parts = conn.raw.split('\n\n');
-  parts.pop(); // the block still being built
-  return parts;
-}
-
 /** Every block has exactly one `data:` line; nothing but `retry:` and comments may come beside it. */
 function assertEveryBlockCarriesData(conn: SseConnection): void {
-  const all = blocks(conn);
+  const all = blocksOf(conn);
   assert.ok(all.length > 0, 'some blocks were received');
   for (const block of all) {
     const lines = block.split('\n');

@@ -1,6 +1,6 @@
 // The hub's heartbeat: every `heartbeatMs` each connected client (live, or still replaying) gets a
-// `: keepalive` comment line, written between whole frames; a client that left gets none, and
-// close() stops it.
+// `: keepalive` comment line, written between whole frames (or, if it asked, a `heartbeat` event);
+// a client that left gets none, and close() stops it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHub } from '../../stream/hub.ts';
@@ -35,6 +35,29 @@ test('live and replaying clients get keepalive lines; a detached one stops getti
   // Whole chunks only: each is a keepalive line or the tick's frame, never a mix.
   for (const chunk of liveClient.chunks) assert.ok([KEEPALIVE, tickEvent(tick(1, 'AAPL'))].includes(chunk.toString()));
   assert.is(liveClient.chunks.filter((c) => c.toString() !== KEEPALIVE).length, 1);
+});
+
+test('a client that asked for heartbeat events gets them instead of comments, and still shares its group’s tick bytes', async () => {
+  const hub = createHub({ heartbeatMs: 5 });
+  const plain = fakeClient();
+  const watching = { ...fakeClient(), heartbeat: 'event' as const };
+  for (const client of [plain, watching]) {
+    hub.attach(client);
+    hub.goLive(client);
+  }
+  const heartbeatEvent = 'event: heartbeat\ndata: {"periodMs":5}\n\n';
+  const heartbeats = (client: ReturnType<typeof fakeClient>) => client.chunks.filter((c) => c.toString() === heartbeatEvent).length;
+  try {
+    await waitUntil(() => heartbeats(watching) >= 2 && keepalives(plain) >= 2, 'two heartbeats of each kind');
+    hub.broadcast([tick(1, 'AAPL')]);
+  } finally {
+    hub.close();
+  }
+  assert.is(keepalives(watching), 0);
+  assert.is(heartbeats(plain), 0);
+  const tickChunk = (client: ReturnType<typeof fakeClient>) => client.chunks.filter((c) => c.toString() === tickEvent(tick(1, 'AAPL')));
+  assert.is(tickChunk(plain).length, 1);
+  assert.is(tickChunk(watching)[0], tickChunk(plain)[0], 'the very same Buffer: framed once for the group');
 });
 
 test('close() ends every stream and stops the heartbeat', async () => {

@@ -15,7 +15,9 @@
 // - after an HTTP error, a wrong content type or a CORS failure it "fails the connection":
 //   readyState becomes CLOSED and it never retries; we then fetch the URL to learn why (requests.ts);
 // - without a resume point the server starts with `snapshot` (id = newest log id); with one it
-//   replays, or sends `reset` followed by a snapshot when the id is outside the log.
+//   replays, or sends `reset` followed by a snapshot when the id is outside the log;
+// - asked with `?heartbeat=event`, the server sends a `heartbeat` event (no id) at once and every
+//   period, so a connection that has gone silent can be told from a quiet feed (watchdog.ts).
 //
 // (Over ~350 lines on purpose: the connection's states and every transition between them, which
 // are the EventSource's handlers and the reconciliation, stay in this one file.)
@@ -26,6 +28,7 @@ import { backOff, diagnose, explain, fetchJson, isRefusal, type Problem } from '
 import { lowestCursor, sameSymbols, Subscriber, unionOf, type SubscriberStream } from './subscriber.ts';
 import type { EventSourceLike, FeedEnvironment, FeedListener, ResetInfo, SubscribeOptions } from './types.ts';
 import { quotesUrl, streamUrl } from './urls.ts';
+import { SilenceWatchdog, type WatchdogState } from './watchdog.ts';
 
 // EventSource.readyState values.
 const CONNECTING = 0;
@@ -54,6 +57,7 @@ interface OpenedSource {
  *   diagnosing ──4xx or not an event stream: fail the refused subscribers──▶ idle
  *   diagnosing ──5xx or unreachable──▶ retrying ──after a backoff of 1 s to 30 s──▶ idle
  *   connecting, reconnecting, open ──other symbols, or a lower cursor, wanted──▶ connecting (re-opened)
+ *   connecting, reconnecting, open ──nothing heard for 2.5 heartbeat periods──▶ idle (re-opened at once)
  *   any ──no subscriber left──▶ closed (for good: the hub forgets the stream)
  */
 export type StreamState =
@@ -93,6 +97,8 @@ export class SharedStream implements SubscriberStream {
   /** The history the server last said it serves (a `history` event, a `reset`); null until then. */
   #epoch: string | null = null;
   #retryDelay = 0;
+  /** Watches the opened source for silence; the heartbeat period it learns outlives each source. */
+  readonly #watchdog: SilenceWatchdog;
   /** Every change made in one task is reconciled once. */
   readonly #reconciler = coalescingRunner(
     () => this.#reconcile(),
@@ -103,10 +109,16 @@ export class SharedStream implements SubscriberStream {
     this.#url = url;
     this.#env = env;
     this.#hooks = hooks;
+    this.#watchdog = new SilenceWatchdog(env, (silentMs) => this.#handleSilence(silentMs));
   }
 
   get state(): StreamState {
     return this.#state;
+  }
+
+  /** The silence watchdog's state (for tests and diagnostics). */
+  get watchdog(): WatchdogState {
+    return this.#watchdog.state;
   }
 
   get origin(): string {
@@ -205,6 +217,8 @@ export class SharedStream implements SubscriberStream {
     es.addEventListener('reset', (e) => this.#handleReset(es, e));
     es.addEventListener('history', (e) => this.#handleHistory(es, e));
     es.addEventListener('tick', (e) => this.#handleTick(es, e));
+    es.addEventListener('heartbeat', (e) => this.#handleHeartbeat(es, e));
+    this.#watchdog.start();
   }
 
   /**
@@ -217,9 +231,17 @@ export class SharedStream implements SubscriberStream {
     return (source.from === null && this.#lastId === null) || source.resetPending;
   }
 
-  /** The source `es` if it is still this stream's, or null (an event of a source replaced since). */
+  /**
+   * The source `es` if it is still this stream's, or null (an event of a source replaced since).
+   * Asked on every open, event and error of the current source, so it also tells the watchdog that
+   * something happened: an error too, since the browser then knows of the trouble and retries by
+   * itself (a server that is down answers each of its retries with one); only a connection on
+   * which nothing happens at all is the watchdog's to end.
+   */
   #current(es: EventSourceLike): OpenedSource | null {
-    return 'source' in this.#state && this.#state.source.es === es ? this.#state.source : null;
+    if (!('source' in this.#state) || this.#state.source.es !== es) return null;
+    this.#watchdog.heard();
+    return this.#state.source;
   }
 
   /** The subscribers the source serves, in subscription order. */
@@ -281,6 +303,35 @@ export class SharedStream implements SubscriberStream {
     this.#lastId = tick.id;
     for (const sub of this.#served(source)) sub.tick(tick);
     this.#offerHandOver();
+  }
+
+  #handleHeartbeat(es: EventSourceLike, e: MessageEvent): void {
+    if (!this.#current(es)) return;
+    let data: unknown = null;
+    try {
+      data = JSON.parse(e.data as string);
+    } catch {
+      // Not ours to judge: it arrived, which is all the watchdog needs to hear.
+    }
+    this.#watchdog.heartbeat(data);
+  }
+
+  /**
+   * Nothing at all has arrived for 2.5 heartbeat periods, although the browser sees the connection
+   * open (or still connecting): something between us and the server swallows the stream. Drop it
+   * and open a new one from the subscribers' cursors, as after any drop: no gap, no duplicate.
+   */
+  #handleSilence(silentMs: number): void {
+    if (!('source' in this.#state)) return;
+    const served = this.#served(this.#state.source);
+    this.#release();
+    this.#state = { name: 'idle' };
+    const message = `No data for ${formatSeconds(silentMs)}; reconnecting…`;
+    for (const sub of served) {
+      sub.fallBehind();
+      sub.setStatus('reconnecting', { message });
+    }
+    this.#reconciler.request();
   }
 
   /** On a replay stream: offers each caught-up subscriber, and closes once nobody is left. */
@@ -376,6 +427,7 @@ export class SharedStream implements SubscriberStream {
 
   /** Lets go of what the current state holds: its EventSource, or its retry timer. */
   #release(): void {
+    this.#watchdog.stop();
     const state = this.#state;
     if ('source' in state) {
       state.source.es.onopen = null;
@@ -391,4 +443,10 @@ export class SharedStream implements SubscriberStream {
     this.#state = { name: 'closed' };
     this.#hooks.onEmpty();
   }
+}
+
+/** `38 s`, or `1.5 s` for the short periods of tests. */
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 10 ? Math.round(s) : Math.round(s * 10) / 10} s`;
 }

@@ -10,10 +10,12 @@ export function resolveStreamUrl(src: string | null | undefined, baseUrl: string
 /**
  * The stream filtered to `symbols` (null: every symbol) and resumed after `resume` (null: from a
  * snapshot) of history `epoch` (null: not known yet, so the server only says which it serves; see
- * the server README, "History identity"). Other query parameters of the src are kept.
+ * the server README, "History identity"), with the heartbeat as events the feed can observe
+ * (watchdog.ts). Other query parameters of the src are kept.
  */
 export function streamUrl(stream: URL, symbols: ReadonlySet<string> | null, resume: number | null, epoch: string | null = null): string {
   const url = new URL(stream);
+  url.searchParams.set('heartbeat', 'event');
   if (symbols) url.searchParams.set('symbols', sortedList(symbols));
   else url.searchParams.delete('symbols');
   if (resume !== null) url.searchParams.set('lastEventId', String(resume));

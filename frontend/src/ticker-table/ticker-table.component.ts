@@ -34,7 +34,9 @@ export interface TickerStateDetail {
  * connected again with the same `src`, `symbols` and `last-event-id`), it carries on from its
  * `lastSeenId`, so no `ticker-tick` is dispatched twice or skipped. When only `symbols` changes it
  * keeps the rows of the symbols kept and carries on from `lastSeenId` too (added symbols' rows come
- * from `/api/quotes`); changing `src` or `last-event-id` starts over.
+ * from `/api/quotes`); changing `src` or `last-event-id` starts over. It asks the stream for
+ * heartbeat events (`?heartbeat=event`) and drops a connection on which nothing at all has arrived
+ * for 2.5 of the server's heartbeat periods (a proxy swallowing it), resuming from its last id.
  *
  * @summary Live stock quotes from a ticktape `/stream`.
  *

@@ -100,6 +100,11 @@ export class FakeEventSource implements EventSourceLike {
     for (const l of this.#listeners.get(type) ?? []) l(event);
   }
 
+  /** A `heartbeat` event, as the server sends it to a stream with `?heartbeat=event`: no id. */
+  heartbeat(periodMs: number): void {
+    this.emit('heartbeat', { periodMs });
+  }
+
   open(): void {
     this.readyState = 1;
     this.onopen?.(new Event('open'));

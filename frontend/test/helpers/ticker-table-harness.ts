@@ -180,15 +180,16 @@ export class TickerTableHarness {
 
   async #wait<A>(what: string, timeout: number, predicate: (el: any, arg: A) => boolean, arg: A): Promise<void> {
     try {
-      await this.page.waitForFunction(
-        ({ selector, source, arg }) => {
-          const el = document.querySelector(selector);
-          // eslint-disable-next-line no-new-func
-          return !!el && (0, eval)(`(${source})`)(el, arg);
-        },
-        { selector: this.selector, source: predicate.toString(), arg },
-        { timeout, polling: 'raf' },
-      );
+      // Polled from here, one evaluation per round trip, rather than by waitForFunction in the page:
+      // Playwright's in-page polling compiles the predicate with eval, which the demo page's
+      // Content-Security-Policy (script-src 'self') refuses. An evaluation from here is not the
+      // page's own script, so the policy does not apply to it.
+      const expression = `(() => { const el = document.querySelector(${JSON.stringify(this.selector)}); return !!el && (${predicate.toString()})(el, ${JSON.stringify(arg)}); })()`;
+      const deadline = Date.now() + timeout;
+      while (!(await this.page.evaluate(expression))) {
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     } catch (err) {
       const where = await this.statusText().catch(() => '(element missing)');
       throw new Error(`${this.selector}: timed out after ${timeout} ms waiting for ${what}; status: "${where}"`, { cause: err });

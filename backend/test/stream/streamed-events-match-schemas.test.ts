@@ -1,0 +1,85 @@
+// Real streamed events against their published schemas: the `data` of every snapshot, tick (live
+// and replayed), reset and heartbeat validates against the committed schema file of its event type
+// (backend/stream/schemas/), and each parsed event against the OpenAPI document's SseEvent (its
+// type, its id or none). A field the server sends differently from the schema fails here.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ValidateFunction } from 'ajv';
+import { SSE_EVENTS } from '../../stream/event-schemas.ts';
+import { getJson, waitUntil, waitForLastId } from '../helpers/http.ts';
+import { OpenApiChecker, readEventSchema, readOpenApiDocument, strictAjv } from '../helpers/openapi.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { connectSse, type SseEvent } from '../helpers/sse-client.ts';
+
+const RETENTION = 30;
+let server: TestServer;
+const ajv = strictAjv();
+const dataSchemas = new Map<string, ValidateFunction>(Object.keys(SSE_EVENTS).map((event) => [event, ajv.compile(readEventSchema(event))]));
+const sseEvent = new OpenApiChecker(readOpenApiDocument()).schema('SseEvent');
+
+test.before(async () => {
+  server = await startTestServer({ interval: 10, symbols: 'AAPL,MSFT', seed: 1, retention: RETENTION });
+  await waitForLastId(server.url, 4);
+});
+test.after(() => server.close());
+
+/** Each event against SseEvent and its data against its type's schema file. */
+function assertValid(events: SseEvent[]): void {
+  for (const event of events) {
+    const parsed = { event: event.event, data: event.data, ...(event.id === undefined ? {} : { id: event.id }) };
+    assert.ok(sseEvent(parsed), `${JSON.stringify(parsed).slice(0, 200)}: ${ajv.errorsText(sseEvent.errors)}`);
+    const validate = dataSchemas.get(event.event);
+    assert.ok(validate, `event type ${event.event} has a schema`);
+    assert.ok(validate!(JSON.parse(event.data)), `${event.event} ${event.data.slice(0, 200)}: ${ajv.errorsText(validate!.errors)}`);
+  }
+}
+
+async function eventsOf(query: string, until: (events: SseEvent[]) => boolean): Promise<SseEvent[]> {
+  const conn = await connectSse(`${server.url}/stream${query}`);
+  try {
+    assert.is(conn.status, 200);
+    await conn.waitFor((_, index) => until(conn.events.slice(0, index + 1)), 10000, `enough events of /stream${query}`);
+    return [...conn.events];
+  } finally {
+    conn.close();
+  }
+}
+
+test('a first connection: the snapshot and live ticks validate', async () => {
+  const events = await eventsOf('', (seen) => seen.filter((e) => e.event === 'tick').length >= 5);
+  assert.is(events[0].event, 'snapshot');
+  assert.ok(JSON.parse(events[0].data).length > 0, 'a snapshot with ticks in it');
+  assertValid(events);
+});
+
+test('a filtered resume: replayed ticks validate', async () => {
+  const { body } = await getJson(`${server.url}/healthz`);
+  const from = body.lastEventId - 5;
+  const events = await eventsOf(`?symbols=msft&lastEventId=${from}`, (seen) => seen.length >= 3);
+  assert.ok(events.every((e) => e.event === 'tick'));
+  assertValid(events);
+});
+
+test('a resume point newer than the log: reset "unknown", then the snapshot, validate', async () => {
+  const events = await eventsOf('?lastEventId=9000000', (seen) => seen.some((e) => e.event === 'snapshot'));
+  assert.equal(events.slice(0, 2).map((e) => e.event), ['reset', 'snapshot']);
+  assert.is(JSON.parse(events[0].data).reason, 'unknown');
+  assertValid(events);
+});
+
+test('a resume point retention has pruned: reset "expired", then the snapshot, validate', async () => {
+  await waitUntil(async () => (await getJson(`${server.url}/healthz`)).body.oldestEventId > 2, 'retention to prune the log');
+  const events = await eventsOf('?lastEventId=0', (seen) => seen.some((e) => e.event === 'snapshot'));
+  assert.equal(events.slice(0, 2).map((e) => e.event), ['reset', 'snapshot']);
+  assert.is(JSON.parse(events[0].data).reason, 'expired');
+  assertValid(events);
+});
+
+test('heartbeat=event: the heartbeat (no id) and the snapshot and ticks after it validate', async () => {
+  const events = await eventsOf('?heartbeat=event', (seen) => seen.filter((e) => e.event === 'tick').length >= 2);
+  assert.is(events[0].event, 'heartbeat');
+  assert.is(events[0].id, undefined);
+  assertValid(events);
+});
+
+test.run();

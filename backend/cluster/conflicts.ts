@@ -8,7 +8,9 @@
 //   history        a writer found the stream holds another history than its log
 import type { Logger } from '../logger.ts';
 
-export type ConflictKind = 'foreign-entry' | 'generator' | 'history';
+/** Every kind of conflict, as `/healthz` names it (the OpenAPI document lists them from here). */
+export const CONFLICT_KINDS = ['foreign-entry', 'generator', 'history'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
 export interface Conflicts {
   /** Open a conflict (logged at `error` once per episode) and count it. */

@@ -9,11 +9,13 @@
 //
 // Over ~350 lines because it is one declarative document, route after route; what can be derived
 // (codes, schemas, limits) already is, and what remains is prose that has one place to live.
+import { CONFLICT_KINDS } from '../cluster/conflicts.ts';
 import { BUILTIN_UNIVERSE } from '../simulator/universe.ts';
 import {
   componentRef,
   EVENT_DATA_SCHEMAS,
   SSE_EVENT_SCHEMA,
+  EPOCH_PATTERN,
   SSE_EVENTS,
   TICK_EXAMPLE,
   type JsonSchema,
@@ -96,11 +98,12 @@ const SYMBOL_SPEC: JsonSchema = {
 
 const HEALTH: JsonSchema = {
   type: 'object',
-  required: ['status', 'role', 'bus', 'redis', 'lastEventId', 'oldestEventId', 'clients', 'generating'],
+  required: ['status', 'role', 'bus', 'redis', 'lastEventId', 'oldestEventId', 'clients', 'generating', 'epoch', 'conflict'],
   properties: {
     status: {
-      enum: ['ok', 'degraded', 'unavailable'],
-      description: '`ok` (200); `degraded` (503): the log answers reads but its newest append failed; `unavailable` (503): the log is unusable.',
+      enum: ['ok', 'degraded', 'unavailable', 'conflict'],
+      description:
+        '`ok` (200); `degraded` (503): the log answers reads but its newest append failed; `unavailable` (503): the log is unusable; `conflict` (503): the log works but the node found something of another history it must not serve or write (`conflict` says what). The first that applies, in the order `unavailable`, `degraded`, `conflict`.',
     },
     role: { enum: ['all', 'simulator', 'edge'] },
     bus: { enum: ['memory', 'redis'] },
@@ -109,10 +112,18 @@ const HEALTH: JsonSchema = {
     oldestEventId: { type: ['integer', 'null'], minimum: 0, description: 'Oldest retained log id (0 when empty); null when the log is unavailable.' },
     clients: { type: 'integer', minimum: 0, description: 'Open `/stream` connections.' },
     generating: { type: 'boolean', description: 'False while paused and on nodes that do not generate.' },
+    epoch: { type: 'string', pattern: EPOCH_PATTERN, description: 'The history the log holds: 16 lower-case hex digits, what `/stream?epoch=` takes.' },
+    conflict: {
+      enum: [...CONFLICT_KINDS, null],
+      description:
+        'Null, or the open conflict with the cluster\'s history: `foreign-entry` (a stream entry this node cannot store), `generator` (another writer of this history), `history` (another history on the stream).',
+    },
   },
 };
 
-const HEALTH_EXAMPLE = { status: 'ok', role: 'all', bus: 'memory', redis: 'off', lastEventId: 1042, oldestEventId: 1, clients: 3, generating: true };
+const HEALTH_EXAMPLE = {
+  status: 'ok', role: 'all', bus: 'memory', redis: 'off', lastEventId: 1042, oldestEventId: 1, clients: 3, generating: true, epoch: '9f2c4e01a7b3d586', conflict: null,
+};
 
 const SCHEMAS: Record<string, JsonSchema> = {
   ...EVENT_DATA_SCHEMAS,
@@ -208,6 +219,15 @@ const PARAMETERS: Record<string, Json> = {
     schema: { type: 'string', enum: ['comment', 'event'], default: 'comment' },
     example: 'event',
   },
+  epoch: {
+    name: 'epoch',
+    in: 'query',
+    description:
+      'The history the resume point belongs to (16 lower-case hex digits, from `/healthz` or a `history` event), or empty to learn it. Present, empty or not: a `history` event (`History` data, no `id:`) comes before any `snapshot`, `reset` or `tick` (after the first `heartbeat` with `heartbeat=event`). An epoch other than this node\'s: a `reset` `history` and a snapshot, whatever the resume point. Anything else than an epoch or nothing is a `400` `BAD_EPOCH`. Absent: the resume point is a plain id, as before.',
+    // An epoch as isEpoch (log/epoch.ts) accepts it, or nothing.
+    schema: { type: 'string', pattern: `^(${EPOCH_PATTERN.slice(1, -1)})?$` },
+    example: '9f2c4e01a7b3d586',
+  },
   'If-None-Match': {
     name: 'If-None-Match',
     in: 'header',
@@ -300,6 +320,8 @@ const STREAM_DESCRIPTION = `Server-Sent Events (WHATWG HTML §9.2): \`200\` with
 - No resume point: a \`snapshot\` (\`id:\` the newest log id, \`data:\` the latest tick per subscribed symbol), then live \`tick\` events.
 - Resume point N with oldestId − 1 ≤ N ≤ newestId: every tick with id > N matching the filter, in order, then live, with no gap and no duplicate.
 - N older or newer than that: a \`reset\` (no \`id:\`), then a \`snapshot\`, then live.
+- With \`epoch\` in the query (empty or an epoch): a \`history\` event (no \`id:\`, \`data:\` \`{"epoch":…}\`, the history this node serves) comes before any \`snapshot\`, \`reset\` or \`tick\`: right after \`retry:\`, or after the first \`heartbeat\` with \`heartbeat=event\`. With \`epoch=E\` and a resume point: when E is not this node's epoch, a \`reset\` \`history\` and a \`snapshot\`, whatever N is (ids of another history are not these). Without \`epoch\`, N is a plain id. Every \`reset\` carries the node's \`epoch\`.
+- A node that replaces its log with the cluster's history (a follower starting over) ends each stream with a \`reset\` \`history\` whose \`id:\` field is empty: it clears the client's last event ID, so the reconnect carries no \`Last-Event-ID\` and gets a snapshot of the new history. No snapshot follows it on that stream.
 - A comment line \`: keepalive\` every \`--heartbeat\` ms, with no blank line after it; with \`heartbeat=event\`, a \`heartbeat\` event instead (no \`id:\`), the first right after \`retry:\`.
 - A client that stops reading is disconnected once 1 MiB of output waits for it; it resumes from the log on reconnect.
 - A node serves at most \`--max-clients\` streams (default 10000), and at most \`--max-clients-per-ip\` (default 256) to one remote address: one more is refused with \`503\` or \`429\` and \`Retry-After\`.
@@ -361,7 +383,7 @@ const PATHS: Record<string, Json> = {
       summary: 'The live feed as Server-Sent Events, with replay',
       description: STREAM_DESCRIPTION,
       tags: ['stream'],
-      parameters: [ref('parameters', 'symbols'), ref('parameters', 'lastEventId'), ref('parameters', 'heartbeat'), ref('parameters', 'Last-Event-ID')],
+      parameters: [ref('parameters', 'symbols'), ref('parameters', 'lastEventId'), ref('parameters', 'heartbeat'), ref('parameters', 'epoch'), ref('parameters', 'Last-Event-ID')],
       responses: {
         '200': {
           description: 'The event stream; it stays open.',
@@ -383,6 +405,7 @@ const PATHS: Record<string, Json> = {
           ...SYMBOL_ERRORS,
           badLastEventId: '`Last-Event-ID` or `lastEventId` is not a non-negative integer up to 2^53 (an empty value too); the message says which.',
           badChoice: '`heartbeat` is neither `comment` nor `event`.',
+          badEpoch: '`epoch` is neither empty nor 16 lower-case hex digits; the message quotes it.',
           notFound: 'this node is a `--role simulator`, which does not serve the stream.',
           tooManyClients: '`--max-clients` streams are open on this node; retry after `Retry-After` seconds, or on another node.',
           tooManyClientsFromAddress: '`--max-clients-per-ip` streams are open from this client\'s address; close one, or retry after `Retry-After` seconds.',
@@ -464,15 +487,16 @@ const PATHS: Record<string, Json> = {
     get: {
       operationId: 'getHealth',
       summary: 'Health of this node',
-      description: 'For load balancers: `200` while the log answers and its newest append succeeded, else `503` with the same fields.',
+      description: 'For load balancers: `200` while the log answers, its newest append succeeded and the node has no conflict with the cluster\'s history, else `503` with the same fields.',
       tags: ['operations'],
       responses: {
         '200': { description: 'Healthy.', content: json(componentRef('Health'), { ok: { value: HEALTH_EXAMPLE } }) },
         '503': {
-          description: '`degraded` or `unavailable`.',
+          description: '`degraded`, `unavailable` or `conflict`.',
           content: json(componentRef('Health'), {
             degraded: { value: { ...HEALTH_EXAMPLE, status: 'degraded' } },
             unavailable: { value: { ...HEALTH_EXAMPLE, status: 'unavailable', lastEventId: null, oldestEventId: null } },
+            conflict: { value: { ...HEALTH_EXAMPLE, status: 'conflict', bus: 'redis', redis: 'up', generating: false, conflict: 'history' } },
           }),
         },
       },

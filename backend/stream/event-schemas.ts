@@ -62,24 +62,47 @@ export const SNAPSHOT_SCHEMA: JsonSchema = {
   examples: [[TICK_EXAMPLE, { ...TICK_EXAMPLE, id: 1037, symbol: 'MSFT', price: 410.12, bid: 410.1, ask: 410.14, size: 100, volume: 845200, open: 409, high: 411.2, low: 408.7, prevClose: 409.5, change: 0.62, changePct: 0.151 }]],
 };
 
-const RESET_REASONS = ['expired', 'unknown'] as const satisfies readonly ResetReason[];
+const RESET_REASONS = ['expired', 'unknown', 'history'] as const satisfies readonly ResetReason[];
+
+/** A history's epoch as `isEpoch` (backend/log/epoch.ts) accepts it. */
+export const EPOCH_PATTERN = '^[0-9a-f]{16}$';
+const EPOCH_EXAMPLE = '9f2c4e01a7b3d586';
+const epochSchema = (description: string): JsonSchema => ({ type: 'string', pattern: EPOCH_PATTERN, description });
 
 /** The `data:` of a `reset` event. */
 export const RESET_SCHEMA: JsonSchema = {
   title: 'Reset',
   description:
-    'The resume point cannot be honoured; a `snapshot` follows. The event has no `id:`, so the client\'s last event ID stays put until the snapshot\'s.',
+    'The resume point cannot be honoured; a `snapshot` follows. The event has no `id:`, so the client\'s last event ID stays put until the snapshot\'s. One exception: a node that replaces its log with the cluster\'s history ends each stream with a `reset` `history` whose `id:` field is empty, which clears the client\'s last event ID (its reconnect carries no `Last-Event-ID` and gets a snapshot of the new history); no snapshot follows that one, the stream ends.',
   type: 'object',
-  required: ['reason', 'oldestId', 'latestId'],
+  required: ['reason', 'oldestId', 'latestId', 'epoch'],
   properties: {
     reason: {
       enum: RESET_REASONS,
-      description: '`expired`: the resume point is older than the oldest retained tick; `unknown`: it is newer than the newest.',
+      description:
+        '`expired`: the resume point is older than the oldest retained tick; `unknown`: it is newer than the newest; `history`: it belongs to another history (the stream\'s `epoch=` is not this node\'s), or this node has just started over on the cluster\'s history.',
     },
     oldestId: { type: 'integer', minimum: 0, description: 'Oldest id the log retains (0 when empty).' },
     latestId: { type: 'integer', minimum: 0, description: 'Newest id in the log (0 when empty).' },
+    epoch: epochSchema('The history this node serves, which the `snapshot` after this event belongs to.'),
   },
-  examples: [{ reason: 'expired', oldestId: 5001, latestId: 1005000 }],
+  examples: [
+    { reason: 'expired', oldestId: 5001, latestId: 1005000, epoch: EPOCH_EXAMPLE },
+    { reason: 'history', oldestId: 1, latestId: 1042, epoch: EPOCH_EXAMPLE },
+  ],
+};
+
+/** The `data:` of a `history` event (only on `/stream?epoch=…`). */
+export const HISTORY_SCHEMA: JsonSchema = {
+  title: 'History',
+  description:
+    'Sent to a client that asked with `epoch=` (empty or an epoch), before any `snapshot`, `reset` or `tick`: right after `retry:`, or after the first `heartbeat` with `heartbeat=event`. It says the history the node serves, so that the client can send it back with its resume point. No `id:`, so the client\'s last event ID is untouched. A node that changes history ends its streams, so one stream has one history.',
+  type: 'object',
+  required: ['epoch'],
+  properties: {
+    epoch: epochSchema('The epoch of the history this node serves (as `/healthz` shows it).'),
+  },
+  examples: [{ epoch: EPOCH_EXAMPLE }],
 };
 
 /** The `data:` of a `heartbeat` event (only on `/stream?heartbeat=event`). */
@@ -101,10 +124,11 @@ export const SSE_EVENTS = {
   tick: 'Tick',
   reset: 'Reset',
   heartbeat: 'Heartbeat',
+  history: 'History',
 } as const;
 
-/** Events sent without an `id:` line, so they leave the client's last event ID alone. */
-const EVENTS_WITHOUT_ID: ReadonlySet<string> = new Set(['reset', 'heartbeat']);
+/** Events sent without an `id:` line, so they leave the client's last event ID alone (but the history-reset frame's empty one). */
+const EVENTS_WITHOUT_ID: ReadonlySet<string> = new Set(['reset', 'heartbeat', 'history']);
 
 /** The schemas above by component name. */
 export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
@@ -112,6 +136,7 @@ export const EVENT_DATA_SCHEMAS: Record<string, JsonSchema> = {
   Snapshot: SNAPSHOT_SCHEMA,
   Reset: RESET_SCHEMA,
   Heartbeat: HEARTBEAT_SCHEMA,
+  History: HISTORY_SCHEMA,
 };
 
 /**
@@ -127,18 +152,24 @@ export const SSE_EVENT_SCHEMA: JsonSchema = {
   required: ['event', 'data'],
   properties: {
     event: { type: 'string', description: 'The `event:` field.' },
-    id: { type: 'string', pattern: '^[0-9]+$', description: 'The `id:` field: the decimal log id. Absent on `reset` and `heartbeat`.' },
+    id: {
+      type: 'string',
+      pattern: '^[0-9]*$',
+      description:
+        'The `id:` field: the decimal log id. Absent on `reset`, `heartbeat` and `history`, except on the `reset` `history` that ends the stream of a node starting over on the cluster\'s history: there it is empty (an `id` line with no value), which sets the client\'s last event ID to the empty string.',
+    },
     data: { type: 'string', description: 'The `data:` field: JSON text, on one line.' },
   },
   oneOf: Object.entries(SSE_EVENTS).map(([event, schema]) => ({
     title: `${event} event`,
     type: 'object',
-    // Every event but `reset` and `heartbeat` carries the log id; those carry none.
+    // Every event but `reset`, `heartbeat` and `history` carries the log id; those carry none, but
+    // for the empty id of the history-reset frame (sse.ts, historyResetFrame).
     required: EVENTS_WITHOUT_ID.has(event) ? ['event', 'data'] : ['event', 'data', 'id'],
     properties: {
       event: { const: event },
       data: { contentMediaType: 'application/json', contentSchema: componentRef(schema) },
-      ...(EVENTS_WITHOUT_ID.has(event) ? { id: false } : {}),
+      ...(EVENTS_WITHOUT_ID.has(event) ? { id: event === 'reset' ? { type: 'string', const: '' } : false } : { id: { type: 'string', pattern: '^[0-9]+$' } }),
     },
   })),
 };

@@ -85,7 +85,7 @@ test('the page, the bundle and an asset: 200, then 304 for their ETag; a missing
   await check(server, 'GET', '/assets/missing.js', {}, 404);
 });
 
-test('GET /stream: the 200 stream, HEAD, and a 400 for each malformed parameter', async () => {
+test('GET /stream: the 200 stream (with epoch= too), HEAD, and a 400 for each malformed parameter (BAD_EPOCH included)', async () => {
   await checkStream(server, '/stream', {}, 200);
   await checkStream(server, '/stream?symbols=aapl&lastEventId=1', {}, 200);
   await check(server, 'HEAD', '/stream', {}, 200);
@@ -94,6 +94,16 @@ test('GET /stream: the 200 stream, HEAD, and a 400 for each malformed parameter'
   await checkStream(server, '/stream?lastEventId=-1', {}, 400);
   await checkStream(server, '/stream?heartbeat=events', {}, 400);
   await checkStream(server, '/stream?heartbeat=event', {}, 200);
+  await checkStream(server, '/stream?epoch=', {}, 200);
+  await checkStream(server, '/stream?epoch=0123456789abcdef&lastEventId=1', {}, 200);
+  const badEpoch = await connectSse(`${server.url}/stream?epoch=bad`);
+  try {
+    const answer = await sseAnswer(badEpoch);
+    assertDocumented('GET', '/stream?epoch=bad', answer, 400);
+    assert.is(JSON.parse(answer.text).code, 'BAD_EPOCH');
+  } finally {
+    badEpoch.close();
+  }
   await checkStream(server, '/stream', { 'Last-Event-ID': 'abc' }, 400);
 });
 

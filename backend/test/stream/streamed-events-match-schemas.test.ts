@@ -1,11 +1,12 @@
 // Real streamed events against their published schemas: the `data` of every snapshot, tick (live
-// and replayed), reset and heartbeat validates against the committed schema file of its event type
+// and replayed), reset (each reason) heartbeat and history validates against the committed schema file of its event type
 // (backend/stream/schemas/), and each parsed event against the OpenAPI document's SseEvent (its
 // type, its id or none). A field the server sends differently from the schema fails here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ValidateFunction } from 'ajv';
 import { SSE_EVENTS } from '../../stream/event-schemas.ts';
+import { historyResetFrame } from '../../stream/sse.ts';
 import { getJson, waitUntil, waitForLastId } from '../helpers/http.ts';
 import { OpenApiChecker, readEventSchema, readOpenApiDocument, strictAjv } from '../helpers/openapi.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -80,6 +81,44 @@ test('heartbeat=event: the heartbeat (no id) and the snapshot and ticks after it
   assert.is(events[0].event, 'heartbeat');
   assert.is(events[0].id, undefined);
   assertValid(events);
+});
+
+test('epoch= (empty): the history event comes first, without an id, with the node\'s epoch, and validates', async () => {
+  const { body } = await getJson(`${server.url}/healthz`);
+  const events = await eventsOf('?epoch=', (seen) => seen.some((e) => e.event === 'tick'));
+  assert.equal(events.slice(0, 2).map((e) => e.event), ['history', 'snapshot']);
+  assert.is(events[0].id, undefined);
+  assert.equal(JSON.parse(events[0].data), { epoch: body.epoch });
+  assertValid(events);
+});
+
+test('a resume point of another history (a different well-formed epoch): history, reset "history", then the snapshot, validate', async () => {
+  const { body } = await getJson(`${server.url}/healthz`);
+  const other = body.epoch === '0123456789abcdef' ? 'fedcba9876543210' : '0123456789abcdef';
+  const events = await eventsOf(`?epoch=${other}&lastEventId=${body.lastEventId}`, (seen) => seen.some((e) => e.event === 'snapshot'));
+  assert.equal(events.slice(0, 3).map((e) => e.event), ['history', 'reset', 'snapshot']);
+  const reset = JSON.parse(events[1].data);
+  assert.is(reset.reason, 'history');
+  assert.is(reset.epoch, body.epoch);
+  assert.is(events[1].id, undefined);
+  assertValid(events);
+});
+
+test('the history-reset frame that ends a stream: reset "history" with an empty id validates as SseEvent', () => {
+  // A follower starting over sends it (historyResetFrame); provoking one takes a cluster, so it is
+  // checked here as the parser hands it over, against the same schemas.
+  const frame = historyResetFrame(1, 1042, '9f2c4e01a7b3d586');
+  // One block, parsed as §9.2.6 does: `id` alone is the id field with an empty value.
+  const fields = new Map(frame.trimEnd().split('\n').map((line) => {
+    const colon = line.indexOf(':');
+    return colon === -1 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 1).replace(/^ /, '')];
+  }));
+  const parsed: SseEvent = { event: fields.get('event')!, data: fields.get('data')!, id: fields.get('id'), lastEventId: fields.get('id')! };
+  assert.is(parsed.id, '');
+  assert.is(JSON.parse(parsed.data).reason, 'history');
+  assertValid([parsed]);
+  assert.not.ok(sseEvent({ event: 'tick', data: parsed.data, id: '' }), 'an empty id on a tick is refused');
+  assert.not.ok(sseEvent({ event: 'history', data: '{"epoch":"9f2c4e01a7b3d586"}', id: '' }), 'an id on a history event is refused');
 });
 
 test.run();

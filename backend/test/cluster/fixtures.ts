@@ -71,6 +71,30 @@ export function waitForHealth(baseUrl: string, what: string, check: (h: Health) 
   }, `${baseUrl} ${what}`, timeoutMs);
 }
 
+// Appended right after the stream's top in one script, whatever the generator is doing meanwhile.
+const XADD_NEXT = `
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1][1]
+local id = tonumber(string.match(top, '^(%d+)')) + 1
+redis.call('XADD', KEYS[1], id .. '-0', 's', 'AAPL', 't', string.gsub(ARGV[1], 'NEXT', tostring(id)), 'e', ARGV[2])
+return id
+`;
+
+/**
+ * Appends an entry ticktape did not write (symbol AAPL, `t` the given text with `NEXT` replaced by
+ * its id, the stream's own epoch) right after the stream's newest entry, as anyone with access to
+ * Redis could; answers its id. The stream must hold at least one entry.
+ */
+export async function appendForeignEntry(redisUrl: string, text: string): Promise<number> {
+  const raw = new Redis(redisUrl);
+  try {
+    // With the stream's own epoch, so only the entry's content can give it away.
+    const epoch = (await raw.get(`${STREAM_KEY}:epoch`))!;
+    return (await raw.eval(XADD_NEXT, 1, STREAM_KEY, text, epoch)) as number;
+  } finally {
+    raw.disconnect();
+  }
+}
+
 /** The value of an unlabelled metric in Prometheus text. */
 export async function metric(baseUrl: string, name: string): Promise<number | undefined> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();

@@ -5,13 +5,12 @@
 // edge holds at the tick before it and reports the conflict (log line, /healthz, /metrics); the
 // generator, whose stream another writer moved, stops and says so too.
 import * as assert from 'uvu/assert';
-import { Redis } from 'ioredis';
 import { createRecordingLogger } from '../bus/fixtures.ts';
 import { getJson, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { connectSse } from '../helpers/sse-client.ts';
-import { assertOneHistory, health, metric, STREAM_KEY, stopAfter, waitForHealth } from './fixtures.ts';
+import { appendForeignEntry, assertOneHistory, health, metric, stopAfter, waitForHealth } from './fixtures.ts';
 
 const test = redisSuite('a foreign stream entry');
 let redis: RedisHandle | undefined;
@@ -20,14 +19,6 @@ const { servers, connections } = stopAfter(test, () => redis);
 /** What the issue's probe wrote: SSE framing smuggled in a tick's JSON. */
 const SMUGGLED = (id: number) =>
   `{"id":${id}}\n\nevent: reset\ndata: {"reason":"expired","oldestId":1,"latestId":1}\n\nid: 999999\nevent: tick\ndata: {"id":999999,"symbol":"AAPL"}`;
-
-// Appended right after the stream's top in one script, whatever the generator is doing meanwhile.
-const XADD_NEXT = `
-local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1][1]
-local id = tonumber(string.match(top, '^(%d+)')) + 1
-redis.call('XADD', KEYS[1], id .. '-0', 's', 'AAPL', 't', string.gsub(ARGV[1], 'NEXT', tostring(id)), 'e', ARGV[2])
-return id
-`;
 
 test('a smuggled entry never reaches a log or a client; the edge and the generator report the conflict', async () => {
   redis = await startRedis();
@@ -40,15 +31,7 @@ test('a smuggled entry never reaches a log or a client; the edge and the generat
   connections.push(client);
   await waitForLastId(edge.url, 30);
 
-  const raw = new Redis(redis.url);
-  let foreignId: number;
-  try {
-    // With the stream's own epoch, so only the entry's content can give it away.
-    const epoch = (await raw.get(`${STREAM_KEY}:epoch`))!;
-    foreignId = (await raw.eval(XADD_NEXT, 1, STREAM_KEY, SMUGGLED(0).replace('{"id":0}', '{"id":NEXT}'), epoch)) as number;
-  } finally {
-    raw.disconnect();
-  }
+  const foreignId = await appendForeignEntry(redis.url, SMUGGLED(0).replace('{"id":0}', '{"id":NEXT}'));
 
   const edgeHealth = await waitForHealth(edge.url, 'the edge to report the conflict', (h) => h.status === 'conflict');
   assert.is((edgeHealth as unknown as { conflict: string }).conflict, 'foreign-entry');

@@ -18,6 +18,7 @@ import { redisAvailable, redisRequired, redisSuite, startRedis } from '../helper
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { connectSse, type SseConnection } from '../helpers/sse-client.ts';
 import { waitForLastId } from '../helpers/http.ts';
+import { appendForeignEntry, waitForHealth } from '../cluster/fixtures.ts';
 
 const TOKEN = 's3cret';
 const METRICS_TOKEN = 'scrape-me';
@@ -247,10 +248,11 @@ test('a server without a built frontend, an admin token or a usable log: 503s an
 
 test.run();
 
-// Roles that need Redis: an edge refuses admin (409); a simulator does not serve /stream (404).
+// Roles that need Redis: an edge refuses admin (409); a simulator does not serve /stream (404); an
+// edge that meets a foreign stream entry reports the conflict (503 `conflict`).
 const cluster = redisSuite('OpenAPI answers of an edge and a --role simulator node');
 
-cluster('an edge answers admin with 409; a simulator answers /stream with 404', async () => {
+cluster('an edge answers admin with 409 and /healthz with a 503 conflict; a simulator answers /stream with 404', async () => {
   const redis = await startRedis();
   const nodes: TestServer[] = [];
   try {
@@ -262,6 +264,12 @@ cluster('an edge answers admin with 409; a simulator answers /stream with 404', 
       await check(edge, 'POST', `/api/admin/${action}`, { headers: { ...AUTH, ...JSON_TYPE }, body: '{"symbol":"AAPL","pct":1}' }, 409);
     }
     await checkStream(simulator, '/stream', {}, 404);
+    // An entry ticktape did not write: the edge holds before it and reports the conflict (503).
+    await waitForLastId(edge.url, 2);
+    await appendForeignEntry(redis.url, '{"id":NEXT}');
+    await waitForHealth(edge.url, 'the edge to report the conflict', (h) => h.status === 'conflict');
+    const conflict = await check(edge, 'GET', '/healthz', {}, 503);
+    assert.is(JSON.parse(conflict.text).conflict, 'foreign-entry');
   } finally {
     for (const node of nodes.reverse()) await node.close();
     await redis.stop();

@@ -1,4 +1,7 @@
 // The event log on SQLite: gap-free ids, serialise-once JSON, bounded retention, indexed replay.
+//
+// Over ~350 lines because the EventLog is one SQLite connection: its prepared statements, the
+// newest-tick cache and the id counters change together in each transaction, so they stay in one class.
 
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,8 @@
 // Server options. OPTIONS below is the single source of truth: parsing, validation, `--help` and the
 // README options table are all derived from it, so adding an option is one entry here.
 //
-// Over ~350 lines because OPTIONS is one declarative table; the parsing below it is short.
+// Over ~350 lines because it is one idea end to end: the value parsers, the OPTIONS table and what
+// is derived from it (flags and env, --help, the README table, the --config universe file).
 
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';

@@ -225,8 +225,12 @@ class SqliteEventLog implements EventLog {
   readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[] {
     if (limit <= 0) return [];
     return this.guard(() => {
-      if (symbols === null || this.coversEverySymbol(symbols)) return this.selectAfter.all(afterId, limit);
-      const present = [...symbols].filter((symbol) => this.newest.has(symbol));
+      if (symbols === null) return this.selectAfter.all(afterId, limit);
+      // The cache picks the plan, never the rows: only a cache that knows symbols may skip the
+      // filter (an empty one "covers" every filter) or drop the symbols it has not seen.
+      const known = this.newest.size > 0;
+      if (known && this.coversEverySymbol(symbols)) return this.selectAfter.all(afterId, limit);
+      const present = known ? [...symbols].filter((symbol) => this.newest.has(symbol)) : [...symbols];
       if (present.length === 0) return [];
       if (present.length === 1) return this.selectSymbolAfter.all(present[0], afterId, limit);
       return this.mergeSymbols(present, afterId, limit);

@@ -7,15 +7,16 @@
 //   npm run chaos -- --minutes 20      rotation until 20 minutes have passed (each scenario once at least)
 //   npm run chaos -- --runs 1          each scenario once (CI's short version)
 //
-// Not here: connection floods and slow readers (the limits work of issue 9 owns those).
+// The limits scenarios add a column: requests refused with 503/429 (connection flood).
 import fs from 'node:fs';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import { waitUntil } from '../backend/test/helpers/http.ts';
 import { startChildServer, stopChild, type ChildServer } from '../backend/test/helpers/process.ts';
 import { connectSse, type SseConnection } from '../backend/test/helpers/sse-client.ts';
-import { tempDir } from './lib/server.ts';
+import { startTestServer, tempDir } from './lib/server.ts';
 import { startRedis, type RedisHandle } from './lib/redis-server.ts';
-import { checkOneHistory } from './lib/history-check.ts';
+import { checkOneHistory, type Capture } from './lib/history-check.ts';
 import { machineLine, table, int, mib } from './bench/report.ts';
 
 const SYMBOLS = 'AAPL,MSFT,NVDA,TSLA';
@@ -24,11 +25,16 @@ const STREAM_KEY = 'ticktape:ticks';
 interface Scene {
   redis: RedisHandle;
   children: ChildServer[];
-  clients: { node: string; conn: SseConnection }[];
+  /** Every client feed checked against the logs at the end. */
+  captures: Capture[];
+  /** Run at the end of the run, whatever happened: close connections, stop in-process servers. */
+  cleanup: (() => unknown)[];
   /** The nodes whose logs must agree at the end. */
   nodes: () => string[];
   /** Highest VmHWM seen (bytes). */
   maxRss: number;
+  /** Requests the node refused with 503 or 429 (connection flood). */
+  refused: number;
 }
 
 /** The length of a fault (how long a process stays stopped): part of the scenario, not a wait. */
@@ -51,9 +57,10 @@ async function node(scene: Scene, args: string[]): Promise<ChildServer> {
   return child;
 }
 
-async function client(scene: Scene, url: string, name: string): Promise<SseConnection> {
-  const conn = await connectSse(`${url}/stream?lastEventId=0`);
-  scene.clients.push({ node: name, conn });
+async function client(scene: Scene, url: string, name: string, localAddress?: string): Promise<SseConnection> {
+  const conn = await connectSse(`${url}/stream?lastEventId=0`, {}, { localAddress });
+  scene.captures.push({ node: name, events: conn.events });
+  scene.cleanup.push(() => conn.close());
   return conn;
 }
 
@@ -182,7 +189,129 @@ const SCENARIOS: Record<string, (scene: Scene) => Promise<void>> = {
   async 'all kill -9 loop, --retention 2000'(scene) {
     await kill9Loop(scene, ['--retention', '2000']);
   },
+
+  'connection flood': connectionFlood,
+  'slow readers': slowReaders,
 };
+
+const FLOOD = { maxClients: 40, maxClientsPerIp: 5, addresses: 20, ssePerAddress: 8, rawPerAddress: 4 };
+
+/** A raw socket that sends a `/stream` request and reads no further than the status line. */
+function rawStream(url: string, localAddress: string): Promise<{ status: number; socket: net.Socket }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port), localAddress }, () => {
+      socket.write(`GET /stream HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`);
+    });
+    let head = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      head += chunk;
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(head);
+      if (match) {
+        socket.removeAllListeners('data');
+        socket.pause(); // a stream it was admitted to is held open and never read: part of the flood
+        resolve({ status: Number(match[1]), socket });
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`raw socket from ${localAddress} closed before a status line`)));
+  });
+}
+
+/**
+ * A node with small limits and four clients attached (each from its own address), then a flood
+ * of SSE requests and raw `/stream` sockets from 20 other 127.0.0.x addresses, held open, past
+ * both limits; `/healthz` must answer while they are held, and every refusal be a 503 or 429.
+ */
+async function connectionFlood(scene: Scene): Promise<void> {
+  const n = await node(scene, ['--interval', '10', '--db', `${tempDir('ticktape-chaos-')}/a.db`, '--max-clients', String(FLOOD.maxClients), '--max-clients-per-ip', String(FLOOD.maxClientsPerIp)]);
+  scene.nodes = () => [n.url];
+  const attached = [];
+  for (let i = 0; i < 4; i++) attached.push(await client(scene, n.url, `client ${i}`, `127.0.0.${2 + i}`));
+  await allAt([n.url], 50);
+  const statuses: number[] = [];
+  // In waves of five addresses (60 requests at once): admitted streams plus one wave in flight stay
+  // under the socket cap (--max-clients + 64), past which the node can only drop a connection
+  // unanswered; a refused request's socket is closed at once, as a client that gave up would.
+  for (let wave = 0; wave < FLOOD.addresses / 5; wave++) {
+    const attempts: Promise<unknown>[] = [];
+    for (let a = wave * 5; a < wave * 5 + 5; a++) {
+      const localAddress = `127.0.0.${10 + a}`;
+      for (let i = 0; i < FLOOD.ssePerAddress; i++) {
+        attempts.push(
+          // Connection: close, so the agent never reuses a refused request's socket for the next one.
+          connectSse(`${n.url}/stream`, { Connection: 'close' }, { localAddress }).then((conn) => {
+            if (conn.status === 200) {
+              conn.pause(); // admitted: held open and never read
+              scene.cleanup.push(() => conn.close());
+            } else conn.close();
+            statuses.push(conn.status);
+          }),
+        );
+      }
+      for (let i = 0; i < FLOOD.rawPerAddress; i++) {
+        attempts.push(
+          rawStream(n.url, localAddress).then(({ status, socket }) => {
+            if (status === 200) scene.cleanup.push(() => socket.destroy());
+            else socket.destroy();
+            statuses.push(status);
+          }),
+        );
+      }
+    }
+    // While the wave is in flight, and the streams are at their limit: health checks still answer.
+    const [h] = await Promise.all([health(n.url), ...attempts]);
+    if (h.status !== 'ok') throw new Error(`/healthz during the flood: ${JSON.stringify(h)}`);
+    scene.maxRss = Math.max(scene.maxRss, rssOf(n.pid));
+  }
+  const unexpected = statuses.filter((s) => s !== 200 && s !== 503 && s !== 429);
+  if (unexpected.length > 0) throw new Error(`flood answers other than 200/503/429: ${unexpected.join(', ')}`);
+  scene.refused += statuses.filter((s) => s === 503 || s === 429).length;
+  if (statuses.filter((s) => s === 200).length + attached.length > FLOOD.maxClients) throw new Error('more streams admitted than --max-clients');
+  if (!statuses.includes(503) || !statuses.includes(429)) throw new Error(`the flood did not meet both limits: ${statuses.join(',')}`);
+  // The attached clients keep receiving while the flood is held.
+  const target = (await health(n.url)).lastEventId + 100;
+  for (const conn of attached) await conn.waitFor((e) => e.event === 'tick' && Number(e.lastEventId) >= target, 30_000, `tick ${target}`);
+}
+
+/** The per-client buffer cap of the in-process node (small, so kernel buffers fill quickly; the mechanism is the one at 1 MiB). */
+const SLOW_CAP_BYTES = 64 * 1024;
+
+/**
+ * Clients that stop reading while ticks flow every 2 ms are cut off at the cap; two reading
+ * clients keep every tick; each cut-off client resumes with its last id and gets exactly the log
+ * (its capture is the two connections' events end to end, checked for gaps like any other).
+ * The node runs in this process (the cap is a server option, not a flag): its RSS is this process's.
+ */
+async function slowReaders(scene: Scene): Promise<void> {
+  const server = await startTestServer({ interval: 2, symbols: SYMBOLS, redis: scene.redis.url }, { maxClientBufferBytes: SLOW_CAP_BYTES });
+  scene.cleanup.push(() => server.close());
+  scene.nodes = () => [server.url];
+  for (let i = 0; i < 2; i++) await client(scene, server.url, `reader ${i}`);
+  const stalled: SseConnection[] = [];
+  for (let i = 0; i < 3; i++) {
+    const conn = await connectSse(`${server.url}/stream?lastEventId=0`);
+    scene.cleanup.push(() => conn.close());
+    conn.pause();
+    stalled.push(conn);
+  }
+  const slowDisconnects = async () => Number(/^ticktape_slow_client_disconnects_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+  await waitUntil(async () => (await slowDisconnects()) >= stalled.length || undefined, 'the stalled clients to be cut off', 60_000);
+  scene.maxRss = Math.max(scene.maxRss, process.memoryUsage.rss());
+  for (const conn of stalled) {
+    conn.resume();
+    await conn.ended;
+    const last = conn.events.at(-1)?.lastEventId ?? '0';
+    const resumed = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': last });
+    scene.cleanup.push(() => resumed.close());
+    const target = (await health(server.url)).lastEventId;
+    await resumed.waitFor((e) => e.event === 'tick' && Number(e.lastEventId) >= target, 30_000, `tick ${target}`);
+    if (resumed.events.some((e) => e.event === 'reset')) throw new Error(`a cut-off client resuming at ${last} got a reset`);
+    scene.captures.push({ node: 'a cut-off client, resumed', events: [...conn.events, ...resumed.events] });
+  }
+  scene.maxRss = Math.max(scene.maxRss, process.memoryUsage.rss());
+}
 
 /**
  * Two simulators and an edge with a client; the standby is stopped (it lags), and 1 s later
@@ -229,6 +358,7 @@ interface Row {
   gaps: number;
   resets: number;
   maxRss: number;
+  refused: number;
 }
 
 function parseArgs(argv: string[]): { minutes: number; runs: number | null; only: string[] } {
@@ -254,10 +384,10 @@ function parseArgs(argv: string[]): { minutes: number; runs: number | null; only
 
 async function runOnce(name: string, row: Row): Promise<void> {
   const redis = await startRedis();
-  const scene: Scene = { redis, children: [], clients: [], nodes: () => [], maxRss: 0 };
+  const scene: Scene = { redis, children: [], captures: [], cleanup: [], nodes: () => [], maxRss: 0, refused: 0 };
   try {
     await SCENARIOS[name](scene);
-    const check = await checkOneHistory(scene.nodes(), scene.clients.map(({ node, conn }) => ({ node, events: conn.events })));
+    const check = await checkOneHistory(scene.nodes(), scene.captures);
     row.ticks += check.ticksChecked;
     row.divergent += check.divergent.length;
     row.gaps += check.gaps;
@@ -271,11 +401,12 @@ async function runOnce(name: string, row: Row): Promise<void> {
       child.kill('SIGCONT');
       scene.maxRss = Math.max(scene.maxRss, rssOf(child.pid));
     }
-    for (const { conn } of scene.clients) conn.close();
+    for (const step of scene.cleanup) await step();
     await Promise.all(scene.children.map((child) => stopChild(child)));
     await redis.stop();
     row.runs++;
     row.maxRss = Math.max(row.maxRss, scene.maxRss);
+    row.refused += scene.refused;
   }
 }
 
@@ -288,7 +419,7 @@ for (const name of names) {
   }
 }
 console.log(machineLine());
-const rows = new Map(names.map((name) => [name, { runs: 0, failed: 0, ticks: 0, divergent: 0, gaps: 0, resets: 0, maxRss: 0 } as Row]));
+const rows = new Map(names.map((name) => [name, { runs: 0, failed: 0, ticks: 0, divergent: 0, gaps: 0, resets: 0, maxRss: 0, refused: 0 } as Row]));
 const deadline = Date.now() + minutes * 60_000;
 for (let round = 0; runs !== null ? round < runs : round === 0 || Date.now() < deadline; round++) {
   for (const name of names) {
@@ -298,8 +429,8 @@ for (let round = 0; runs !== null ? round < runs : round === 0 || Date.now() < d
   }
 }
 table(
-  ['scenario', 'runs', 'failed runs', 'ticks checked', 'divergent ids (no reset)', 'gaps', 'client resets', 'max RSS MiB'],
-  [...rows].map(([name, r]) => [name, int(r.runs), int(r.failed), int(r.ticks), int(r.divergent), int(r.gaps), int(r.resets), mib(r.maxRss)]),
+  ['scenario', 'runs', 'failed runs', 'ticks checked', 'divergent ids (no reset)', 'gaps', 'client resets', 'refused 503/429', 'max RSS MiB'],
+  [...rows].map(([name, r]) => [name, int(r.runs), int(r.failed), int(r.ticks), int(r.divergent), int(r.gaps), int(r.resets), int(r.refused), mib(r.maxRss)]),
 );
 const broken = [...rows.values()].some((r) => r.failed > 0 || r.divergent > 0 || r.gaps > 0);
 process.exit(broken ? 1 : 0);

@@ -11,9 +11,9 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { waitUntil } from '../backend/test/helpers/http.ts';
-import { startChildServer, stopChild, type ChildServer } from '../backend/test/helpers/process.ts';
-import { connectSse, type SseConnection } from '../backend/test/helpers/sse-client.ts';
+import { waitUntil } from './lib/http.ts';
+import { startChildServer, stopChild, type ChildServer } from './lib/process.ts';
+import { connectSse, type SseConnection } from './lib/sse-client.ts';
 import { startTestServer, tempDir } from './lib/server.ts';
 import { startRedis, type RedisHandle } from './lib/redis-server.ts';
 import { checkOneHistory, type Capture } from './lib/history-check.ts';

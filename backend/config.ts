@@ -10,6 +10,7 @@ import os from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
 import { redactUrl } from './bus/redis/connection.ts';
+import type { TradingHours } from './simulator/calendar.ts';
 import { BUILTIN_UNIVERSE, customSymbol, findSymbol } from './simulator/universe.ts';
 import type { SymbolSpec } from './types.ts';
 
@@ -24,6 +25,12 @@ export interface Config {
   universe: SymbolSpec[];
   interval: number;
   speed: number;
+  /** Trading sessions simulated: `regular` (09:30–16:00 ET) or `extended` (04:00–20:00 ET). */
+  hours: TradingHours;
+  /** `YYYY-MM-DD`: a fresh log's tape starts at the first trading session on or after it. */
+  startDate: string;
+  /** Bound on trade and quote events per second of wall time (status events come on top). */
+  maxEventsPerSecond: number;
   seed: number;
   seedSource: 'option' | 'random';
   retention: number;
@@ -118,6 +125,22 @@ function redisUrl(raw: string, label: string): string {
     // Error messages end up in logs; a mistyped URL may still carry a real password.
     fail(label, `expected a redis:// or rediss:// URL, got ${quote(redactUrl(raw))}`);
   }
+  return raw;
+}
+
+const HOURS: readonly TradingHours[] = ['regular', 'extended'];
+
+function tradingHours(raw: string, label: string): TradingHours {
+  if (!(HOURS as readonly string[]).includes(raw)) fail(label, `expected regular or extended, got ${quote(raw)}`);
+  return raw as TradingHours;
+}
+
+/** A real calendar date `YYYY-MM-DD` between 1900 and 2199 (the calendar's holiday rules' range). */
+function calendarDate(raw: string, label: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  const real = match !== null && month >= 1 && month <= 12 && day >= 1 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+  if (!real || year < 1900 || year > 2199) fail(label, `expected a date YYYY-MM-DD between 1900 and 2199, got ${quote(raw)}`);
   return raw;
 }
 
@@ -237,8 +260,10 @@ export const OPTIONS = {
   config: option<string | null>({
     flag: '--config', env: 'TICKTAPE_CONFIG', arg: 'FILE', defaultText: 'unset',
     meaning:
-      'JSON file with the full universe: `{"symbols":[{"symbol","name","price","volatility","drift","spreadBps","beta"}]}` ' +
-      '(`volatility` and `drift` annualised, `spreadBps` the full spread, `beta` optional); `--symbols` then selects from it',
+      'JSON file with the full universe: `{"symbols":[{"symbol","name","price","volatility","drift","spreadBps","beta","adv"}]}` ' +
+      '(`volatility` and `drift` annualised, `spreadBps` the full spread, `beta` optional, `adv` optional: the average daily ' +
+      'volume in shares, by default the built-in figure for a built-in symbol, else about $1 bn of stock a day); ' +
+      '`--symbols` then selects from it',
     parse: text, fallback: null,
   }),
   interval: option({
@@ -248,13 +273,36 @@ export const OPTIONS = {
   }),
   speed: option({
     flag: '--speed', env: 'TICKTAPE_SPEED', arg: 'X', defaultText: '`60`',
-    meaning: 'simulated seconds per real second (fractions allowed); a trading day lasts 6.5 simulated hours',
+    meaning:
+      'simulated market seconds per real second (fractions allowed): the exchange clock runs this much faster than the wall ' +
+      'clock through the sessions, and closed time (nights, weekends, holidays) is skipped. At `60` a regular session lasts 6.5 minutes',
     parse: positiveNumber, fallback: 60,
+  }),
+  hours: option<TradingHours>({
+    flag: '--hours', env: 'TICKTAPE_HOURS', arg: 'HOURS', defaultText: '`regular`',
+    meaning:
+      'sessions simulated, New York time: `regular` 09:30–16:00, or `extended`, which adds pre-market 04:00–09:30 and ' +
+      'after-hours 16:00–20:00. A log keeps the hours it was started with',
+    parse: tradingHours, fallback: 'regular',
+  }),
+  startDate: option({
+    flag: '--start-date', env: 'TICKTAPE_START_DATE', arg: 'DATE', defaultText: '`2026-01-05`',
+    meaning:
+      'first day of a fresh log\'s tape, `YYYY-MM-DD`: it opens at the first session of the first NYSE trading day on or after it ' +
+      '(weekends and NYSE holidays are skipped). Fixed by default so that a seed gives the same tape on any day',
+    parse: calendarDate, fallback: '2026-01-05',
+  }),
+  maxEventsPerSecond: option({
+    flag: '--max-events-per-second', env: 'TICKTAPE_MAX_EVENTS_PER_SECOND', arg: 'N', defaultText: '`100`',
+    meaning:
+      'bound on the trade and quote events generated per second of wall time: each batch holds at most ' +
+      'N × interval / 1000 of them (at least 1). The tape is a sample of the market: `volume` still counts every share',
+    parse: integer({ min: 1, max: 1_000_000 }), fallback: 100,
   }),
   seed: option<number | null>({
     flag: '--seed', env: 'TICKTAPE_SEED', arg: 'N', defaultText: 'random, printed at start',
     meaning:
-      'non-negative integer; the same seed, universe and model step (interval × speed) on an empty log give the same ticks. ' +
+      'non-negative integer; the same seed, universe, interval, speed, hours, start date and events bound on an empty log give the same events. ' +
       'A log that already has ticks continues its own path and seed (printed at start)',
     parse: integer(), fallback: null,
   }),
@@ -423,6 +471,9 @@ function resolve(values: Values, raw: Map<OptionName, RawValue>, db: string): Co
     universe: values.symbols === null ? universe.map((s) => ({ ...s })) : select(universe, values.symbols, symbolsLabel),
     interval: values.interval,
     speed: values.speed,
+    hours: values.hours,
+    startDate: values.startDate,
+    maxEventsPerSecond: values.maxEventsPerSecond,
     // randomInt's upper bound is exclusive: any 32-bit unsigned value.
     seed: values.seed ?? randomInt(0, 2 ** 32),
     seedSource: values.seed === null ? 'random' : 'option',
@@ -474,7 +525,7 @@ function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-const SPEC_FIELDS = ['symbol', 'name', 'price', 'volatility', 'drift', 'spreadBps', 'beta'];
+const SPEC_FIELDS = ['symbol', 'name', 'price', 'volatility', 'drift', 'spreadBps', 'beta', 'adv'];
 
 /** Validates the `--config` shape; every message names the offending field, e.g. `symbols[2].price`. */
 export function parseUniverse(json: unknown, label: string): SymbolSpec[] {
@@ -490,7 +541,7 @@ export function parseUniverse(json: unknown, label: string): SymbolSpec[] {
     const extra = Object.keys(entry).find((key) => !SPEC_FIELDS.includes(key));
     if (extra !== undefined) fail(label, `${at} has an unknown field ${quote(extra)}`);
 
-    const { symbol, name, price, volatility, drift, spreadBps, beta } = entry;
+    const { symbol, name, price, volatility, drift, spreadBps, beta, adv } = entry;
     if (typeof symbol !== 'string' || !SYMBOL_NAME.test(symbol)) {
       fail(label, `${at}.symbol must be a string of ${SYMBOL_NAME_RULE}`);
     }
@@ -504,9 +555,11 @@ export function parseUniverse(json: unknown, label: string): SymbolSpec[] {
     if (!isFiniteNumber(drift)) fail(label, `${at}.drift must be a number`);
     if (!isFiniteNumber(spreadBps) || spreadBps < 0) fail(label, `${at}.spreadBps must be a non-negative number`);
     if (beta !== undefined && !isFiniteNumber(beta)) fail(label, `${at}.beta must be a number`);
+    if (adv !== undefined && (!isFiniteNumber(adv) || adv < 100)) fail(label, `${at}.adv must be a number of shares of at least 100`);
 
     const spec: SymbolSpec = { symbol: upper, name, price, volatility, drift, spreadBps };
     if (beta !== undefined) spec.beta = beta;
+    if (adv !== undefined) spec.adv = adv;
     return spec;
   });
 }

@@ -7,7 +7,7 @@ import type { Bus } from './bus/bus.ts';
 import type { Conflicts } from './cluster/conflicts.ts';
 import type { EventLog } from './log/event-log.ts';
 import type { Hub } from './stream/hub.ts';
-import type { LoggedTick } from './types.ts';
+import type { LoggedEvent } from './types.ts';
 
 export interface MetricsSources {
   log: EventLog;
@@ -110,7 +110,7 @@ function safe(read: () => number): number {
 export const WRITE_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface WriteLatency {
-  observe(batch: readonly LoggedTick[]): void;
+  observe(batch: readonly LoggedEvent[]): void;
   /** Registered by createMetrics. */
   readonly histogram: Histogram;
 }

@@ -32,12 +32,12 @@ import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createMetrics, writeLatencyMetric } from './metrics.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
-import { continuedSeed, type SeedSource } from './pipeline/checkpoint.ts';
+import { continuedSeed, logModelProblem, type SeedSource } from './pipeline/checkpoint.ts';
 import { broadcastTo, createPipeline } from './pipeline/pipeline.ts';
 import { createTickGenerator, type TickGenerator } from './pipeline/tick-generator.ts';
 import { createHub } from './stream/hub.ts';
 import { historyResetFrame } from './stream/sse.ts';
-import type { LoggedTick, UniverseView } from './types.ts';
+import type { LoggedEvent, UniverseView } from './types.ts';
 
 export type { SeedSource } from './pipeline/checkpoint.ts';
 
@@ -89,7 +89,7 @@ interface NodeContext {
   logger: Logger;
   now: () => number;
   /** The pipeline's broadcast step: this node's SSE clients. */
-  broadcast: (batch: LoggedTick[]) => void;
+  broadcast: (batch: LoggedEvent[]) => void;
   /**
    * Resets every SSE stream to the history `epoch` (a reset event that clears the client's resume
    * point, then the end): a follower does before it starts its log over.
@@ -121,6 +121,9 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   try {
     const log = openLog({ path: options.config.db, retention: options.config.retention });
     closers.push(() => log.close());
+    // A generator refuses a log another market model wrote before anything is served from it.
+    const modelProblem = options.config.role === 'edge' ? null : logModelProblem(log);
+    if (modelProblem !== null) throw new Error(modelProblem);
     const seed =
       options.config.role === 'edge'
         ? { seed: options.config.seed, seedSource: options.config.seedSource }

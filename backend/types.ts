@@ -21,8 +21,8 @@ export interface Tick {
   changePct: number;
 }
 
-/** What the simulator produces: a tick before the log has given it an id. */
-export type TickDraft = Omit<Tick, 'id'>;
+/** A trade print before the log has given it an id. */
+export type TickDraft = Omit<TradeTick, 'id'>;
 
 /** One instrument of the universe, in the `--config` / `GET /api/symbols` shape. */
 export interface SymbolSpec {
@@ -46,21 +46,40 @@ export interface SymbolSpec {
 }
 
 /**
- * A tick together with its JSON text, serialized exactly once (when it is committed or read from
- * the log) so that the stream, the API and the bus pass the same bytes around without re-encoding.
+ * A market event together with its JSON text, serialized exactly once (when it is committed or read
+ * from the log) so that the stream, the API and the bus pass the same bytes around without
+ * re-encoding.
  */
-export interface LoggedTick {
+export interface LoggedEvent {
   id: number;
+  kind: MarketEventKind;
+  /** The event's symbol; `''` for a status event, which is market-wide. */
   symbol: string;
   json: string;
-  /** The history the tick belongs to, on ticks read from the cluster feed (see log.epoch()). */
+  /** The history the event belongs to, on events read from the cluster feed (see log.epoch()). */
   epoch?: string;
 }
+
+/** Which events a reader wants: upper-case symbols (status events pass any), kinds; null = all. */
+export interface EventFilter {
+  symbols: ReadonlySet<string> | null;
+  kinds: ReadonlySet<MarketEventKind> | null;
+}
+
+/** Every event kind, in the order the docs list them. */
+export const EVENT_KINDS = ['tick', 'quote', 'status'] as const satisfies readonly MarketEventKind[];
 
 /** The answer of `GET /api/quotes`; `history` only when asked for with `?history=N`. */
 export interface QuotesAnswer {
   lastEventId: number;
-  quotes: Tick[];
+  /**
+   * Per symbol that has traded, its state: the last trade's fields with the current quote's bid,
+   * ask and sizes, and the market's current session (see log.ts `symbolStates`).
+   */
+  quotes: TradeTick[];
+  /** The market's current session and the newest event's market time; absent on an empty log. */
+  session?: MarketSession;
+  marketTime?: string;
   /** Per quoted symbol, its last N trade prices, oldest first, ending with its quote's price. */
   history?: Record<string, number[]>;
 }

@@ -1,7 +1,7 @@
 // The bus replicates committed batches between ticktape processes. It is not how a process feeds
 // its own SSE clients: a batch is committed to the local log and streamed locally first, then
 // handed to the bus (local-first), so a Redis outage never stops a node serving its own clients.
-import type { LoggedTick } from '../types.ts';
+import type { LoggedEvent } from '../types.ts';
 
 /** `off`: no Redis configured (in-process bus). */
 export type BusState = 'up' | 'down' | 'off';
@@ -22,14 +22,14 @@ export interface Bus {
    * the caller; while the transport is down the bus remembers how far it got and catches up from
    * its `BusSource` when the transport returns, in id order.
    */
-  publish(batch: LoggedTick[]): void;
+  publish(batch: LoggedEvent[]): void;
   /**
    * Follow the cluster feed: `handler` receives, in id order, every tick with id > afterId, in
    * batches, with no gap and no duplicate, across transport drops. Returns a function that stops.
    * `onError` hears of conditions the follower cannot repair (e.g. the feed no longer holds
    * afterId + 1).
    */
-  follow(afterId: number, handler: (batch: LoggedTick[]) => void, onError?: (err: Error) => void): () => void;
+  follow(afterId: number, handler: (batch: LoggedEvent[]) => void, onError?: (err: Error) => void): () => void;
   /** Newest id in the cluster feed, or null when unknown (transport down, feed empty). */
   clusterLastId(): Promise<number | null>;
   state(): BusState;
@@ -42,7 +42,7 @@ export interface Bus {
 /** How a bus reads back what it has not yet replicated: the local log, passed in by the server. */
 export interface BusSource {
   /** Ascending ticks with id > afterId, at most `limit`. */
-  readAfter(afterId: number, limit: number): LoggedTick[];
+  readAfter(afterId: number, limit: number): LoggedEvent[];
   lastId(): number;
   /** The history the local log holds: every entry the bus writes carries it. */
   epoch(): string;

@@ -6,7 +6,7 @@
 // its own clients) must not run follower code or see its exceptions. Each flush hands a follower
 // everything after its own position, so order and the absence of duplicates do not depend on how
 // publishes and follows interleave.
-import type { LoggedTick } from '../types.ts';
+import type { LoggedEvent } from '../types.ts';
 import { toError, type Bus, type BusStats } from './bus.ts';
 import { FeedGapError } from './feed-gap-error.ts';
 
@@ -19,13 +19,13 @@ const DEFAULT_CAPACITY = 100_000;
 
 interface Follower {
   lastSeen: number;
-  handler: (batch: LoggedTick[]) => void;
+  handler: (batch: LoggedEvent[]) => void;
   onError?: (err: Error) => void;
 }
 
 /** A fixed-size circular buffer of ticks with contiguous ids, so a lookup by id is arithmetic. */
 class TickRing {
-  private readonly slots: (LoggedTick | undefined)[];
+  private readonly slots: (LoggedEvent | undefined)[];
   private head = 0;
   private size = 0;
 
@@ -41,7 +41,7 @@ class TickRing {
     return this.size === 0 ? null : this.slots[(this.head + this.size - 1) % this.capacity]!.id;
   }
 
-  push(tick: LoggedTick): void {
+  push(tick: LoggedEvent): void {
     if (this.size < this.capacity) {
       this.slots[(this.head + this.size) % this.capacity] = tick;
       this.size++;
@@ -58,10 +58,10 @@ class TickRing {
   }
 
   /** Ticks with id > afterId; the caller has checked that afterId + 1 is not older than firstId. */
-  sliceAfter(afterId: number): LoggedTick[] {
+  sliceAfter(afterId: number): LoggedEvent[] {
     const first = this.firstId();
     if (first === null) return [];
-    const out: LoggedTick[] = [];
+    const out: LoggedEvent[] = [];
     for (let offset = Math.max(0, afterId + 1 - first); offset < this.size; offset++) {
       out.push(this.slots[(this.head + offset) % this.capacity]!);
     }
@@ -69,7 +69,7 @@ class TickRing {
   }
 }
 
-function isContiguous(batch: LoggedTick[]): boolean {
+function isContiguous(batch: LoggedEvent[]): boolean {
   for (let i = 1; i < batch.length; i++) {
     if (batch[i].id !== batch[i - 1].id + 1) return false;
   }

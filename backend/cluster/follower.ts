@@ -18,7 +18,7 @@ import type { Conflicts } from './conflicts.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { LoggedTick } from '../types.ts';
+import type { LoggedEvent } from '../types.ts';
 
 /** How long an edge waits for its log to reach a resume point the cluster already has. */
 const EDGE_CATCH_UP_MS = 5000;
@@ -123,7 +123,7 @@ export function createFollower(deps: FollowerDeps): Follower {
   }
 
   /** The first tick of `batch` that the log holds with different bytes, if any. */
-  function contradiction(batch: LoggedTick[]): { reason: string; wantedId: number; availableId: number } | null {
+  function contradiction(batch: LoggedEvent[]): { reason: string; wantedId: number; availableId: number } | null {
     const upTo = Math.min(log.lastId(), batch[batch.length - 1].id);
     const from = Math.max(batch[0].id, log.oldestId());
     if (from > upTo) return null;

@@ -1,11 +1,12 @@
-// The JSON API: universe, latest quotes, paged history and health. Tick JSON is stored text, so
-// responses splice it in rather than parse and re-serialise every tick.
+// The JSON API: universe, latest quotes, paged history and health. Event JSON is stored text, so
+// responses splice it in rather than parse and re-serialise every event.
 import Router from '@koa/router';
 import type { Bus } from '../bus/bus.ts';
 import type { EventLog } from '../log/event-log.ts';
-import { QUOTES_MAX_HISTORY, type UniverseView } from '../types.ts';
+import { marketState } from '../log/symbol-state.ts';
+import { QUOTES_MAX_HISTORY, type EventFilter, type LoggedEvent, type UniverseView } from '../types.ts';
 import { errors } from './errors.ts';
-import { parseCount, parseSymbolFilter, single } from './params.ts';
+import { parseCount, parseEventKinds, parseSymbolFilter, single } from './params.ts';
 
 export const TICKS_DEFAULT_LIMIT = 1000;
 export const TICKS_MAX_LIMIT = 10000;
@@ -31,22 +32,28 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
     const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
     const history = parseHistory(ctx.query.history);
     // One synchronous step: quotes, history and lastEventId describe the same moment of the log.
-    const quotes = fromLog(log, () => log.latest(filter));
+    const market = fromLog(log, () => marketState(log, filter));
     const prices = history === null ? null : fromLog(log, () => log.recentPrices(filter, history));
     ctx.type = 'application/json';
     const historyField = prices === null ? '' : `,"history":${JSON.stringify(Object.fromEntries(prices))}`;
-    ctx.body = `{"lastEventId":${log.lastId()},"quotes":[${quotes.map((t) => t.json).join(',')}]${historyField}}`;
+    const sessionFields = market.session === null ? '' : `,"session":${JSON.stringify(market.session)},"marketTime":${JSON.stringify(market.marketTime)}`;
+    ctx.body = `{"lastEventId":${log.lastId()},"quotes":[${market.states.join(',')}]${sessionFields}${historyField}}`;
   });
 
+  // Trades only, as before event kinds: a reader written for ticks pages through exactly the ticks.
   router.get('/api/ticks', (ctx) => {
-    const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
-    const after = parseCount('after', ctx.query.after, 0);
-    const limit = parseLimit(ctx.query.limit);
-    const ticks = fromLog(log, () => log.readAfter(after, filter, limit));
-    // A full page may have more behind it; a short one means the reader is caught up.
-    const next = ticks.length === limit ? ticks[ticks.length - 1].id : null;
+    const symbols = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
+    const page = readPage(log, ctx.query, { symbols, kinds: new Set(['tick']) });
     ctx.type = 'application/json';
-    ctx.body = `{"ticks":[${ticks.map((t) => t.json).join(',')}],"next":${next}}`;
+    ctx.body = `{"ticks":[${page.events.map((t) => t.json).join(',')}],"next":${page.next}}`;
+  });
+
+  router.get('/api/events', (ctx) => {
+    const symbols = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
+    const kinds = parseEventKinds(ctx.query.events);
+    const page = readPage(log, ctx.query, { symbols, kinds });
+    ctx.type = 'application/json';
+    ctx.body = `{"events":[${page.events.map((t) => t.json).join(',')}],"next":${page.next}}`;
   });
 
   // `unavailable`: the log cannot be used at all. `degraded`: it still answers reads (history,
@@ -71,6 +78,15 @@ export function apiRoutes(router: Router, deps: ApiDeps): void {
       conflict,
     };
   });
+}
+
+/** One page of `/api/ticks` or `/api/events`: `after` and `limit` from the query. */
+function readPage(log: EventLog, query: Record<string, string | string[] | undefined>, filter: EventFilter): { events: LoggedEvent[]; next: number | null } {
+  const after = parseCount('after', query.after, 0);
+  const limit = parseLimit(query.limit);
+  const events = fromLog(log, () => log.readAfter(after, filter, limit));
+  // A full page may have more behind it; a short one means the reader is caught up.
+  return { events, next: events.length === limit ? events[events.length - 1].id : null };
 }
 
 /**

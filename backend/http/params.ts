@@ -1,6 +1,7 @@
 // Query-parameter parsing shared by /stream and the API, throwing catalogue errors.
 import { errors } from './errors.ts';
 import { isEventIdText } from '../stream/sse.ts';
+import { EVENT_KINDS, type MarketEventKind } from '../types.ts';
 
 /** `symbols=AAPL,msft`: null when absent (every symbol); a 400 naming any unknown symbol. */
 export function parseSymbolFilter(raw: string | string[] | undefined, universe: ReadonlySet<string>): Set<string> | null {
@@ -11,6 +12,22 @@ export function parseSymbolFilter(raw: string | string[] | undefined, universe: 
   const unknown = names.filter((n) => !universe.has(n));
   if (unknown.length > 0) throw errors.unknownSymbol('symbols', [...new Set(unknown)]);
   return new Set(names);
+}
+
+/**
+ * `events=tick,quote`: the event kinds wanted, null when absent (every kind); a 400 naming the
+ * parameter and the kinds there are for an empty list or an unknown kind. Kinds are lower case, as
+ * the `event:` field of the stream spells them.
+ */
+export function parseEventKinds(raw: string | string[] | undefined): Set<MarketEventKind> | null {
+  if (raw === undefined) return null;
+  const text = Array.isArray(raw) ? raw.join(',') : raw;
+  const kinds = new Set<MarketEventKind>();
+  for (const name of text.split(',').map((s) => s.trim())) {
+    if (!(EVENT_KINDS as readonly string[]).includes(name)) throw errors.badChoice('events', name, EVENT_KINDS);
+    kinds.add(name as MarketEventKind);
+  }
+  return kinds;
 }
 
 /**

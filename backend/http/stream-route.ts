@@ -8,7 +8,7 @@ import { runSubscription } from '../stream/subscription.ts';
 import { HEARTBEAT_KINDS, parseEventId } from '../stream/sse.ts';
 import { isEpoch } from '../log/epoch.ts';
 import { errors } from './errors.ts';
-import { parseChoice, parseSymbolFilter, single } from './params.ts';
+import { parseChoice, parseEventKinds, parseSymbolFilter, single } from './params.ts';
 
 export interface StreamRouteDeps {
   log: EventLog;
@@ -35,7 +35,9 @@ const SSE_HEADERS = {
 
 export function streamRoute(deps: StreamRouteDeps): Koa.Middleware {
   return async (ctx) => {
-    const filter = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
+    const symbols = parseSymbolFilter(ctx.query.symbols, deps.universe.names());
+    const kinds = parseEventKinds(ctx.query.events);
+    const filter = symbols === null && kinds === null ? null : { symbols, kinds };
     const resumeFrom = resumePoint(ctx);
     const clientEpoch = epochParam(ctx);
     const heartbeat = parseChoice('heartbeat', ctx.query.heartbeat, HEARTBEAT_KINDS, 'comment');

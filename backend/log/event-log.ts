@@ -1,6 +1,6 @@
 // The event log as the rest of the server sees it: the `EventLog` interface with its contract, its
 // options and its stats. log.ts implements it on SQLite (`openLog`).
-import type { LoggedTick, TickDraft } from '../types.ts';
+import type { EventFilter, LoggedEvent, MarketEventDraft } from '../types.ts';
 
 export interface LogOptions {
   /** SQLite file path, or ':memory:'. Parent directories are created. */
@@ -36,16 +36,17 @@ export interface EventLog {
   /** Oldest retained id, 0 when the log is empty. */
   oldestId(): number;
   /**
-   * Give drafts the ids lastId+1…, commit them in one transaction (with `checkpoint`, an opaque
-   * string the caller can read back after a restart), then return them serialized.
+   * Give drafts (events of any kind) the ids lastId+1…, commit them in one transaction (with
+   * `checkpoint`, an opaque string the caller can read back after a restart), then return them
+   * serialized. A malformed draft throws a TypeError naming the field, and nothing is written.
    */
-  append(drafts: TickDraft[], checkpoint?: string): LoggedTick[];
+  append(drafts: MarketEventDraft[], checkpoint?: string): LoggedEvent[];
   /**
    * Store ticks that already have ids (a follower filling its log from the cluster feed). Ids at
    * or below lastId are skipped (idempotent); the rest must continue at lastId+1 without a gap or
    * a LogGapError is thrown and nothing is written. Returns the ticks stored.
    */
-  appendReplicated(ticks: LoggedTick[]): LoggedTick[];
+  appendReplicated(ticks: LoggedEvent[]): LoggedEvent[];
   /**
    * Delete every tick and the checkpoint in one transaction. For a follower that can no longer
    * continue the cluster feed gap-free (or holds ticks the feed contradicts): it starts over
@@ -60,10 +61,17 @@ export interface EventLog {
    * cluster/restore-claims.ts): nodes that hold more of the old history then start over.
    */
   fork(epoch: string): void;
-  /** Ascending ticks with id > afterId, only `symbols` (upper case) when given, at most `limit`. */
-  readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[];
-  /** The newest tick of each symbol (of `symbols` when given), in symbol order. */
-  latest(symbols?: ReadonlySet<string> | null): LoggedTick[];
+  /**
+   * Ascending events with id > afterId, at most `limit`; with a filter, only its kinds and its
+   * symbols (upper case; status events have none and pass every symbol filter).
+   */
+  readAfter(afterId: number, filter: EventFilter | null, limit: number): LoggedEvent[];
+  /** The newest trade (`tick`) of each symbol (of `symbols` when given), in symbol order. */
+  latest(symbols?: ReadonlySet<string> | null): LoggedEvent[];
+  /** The newest quote of each symbol (of `symbols` when given), in symbol order. */
+  latestQuotes(symbols?: ReadonlySet<string> | null): LoggedEvent[];
+  /** The newest event of any kind (it tells the market's session and clock); null when empty. */
+  newestEvent(): LoggedEvent | null;
   /**
    * The trade prices of the newest `count` ticks of each symbol in the log (of `symbols` when
    * given), oldest first: each list ends with the price of that symbol's `latest` tick. One

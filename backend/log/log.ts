@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { LoggedTick, TickDraft } from '../types.ts';
+import { EVENT_KINDS, type EventFilter, type LoggedEvent, type MarketEventDraft } from '../types.ts';
 import { isEpoch, newEpoch } from './epoch.ts';
+import { checkDraft, parseStoredEvent, serializeEvent, symbolOf } from './event-json.ts';
 import { lockLog, type LogLock } from './lock.ts';
 import { migrate } from './migrate.ts';
 import type { EventLog, LogOptions, LogStats } from './event-log.ts';
@@ -15,10 +16,17 @@ import type { EventLog, LogOptions, LogStats } from './event-log.ts';
 const DEFAULT_PRUNE_BATCH = 1000;
 const BUSY_TIMEOUT_MS = 5000;
 
-/** The numeric fields of a draft, in wire order after `id, ts, symbol`. */
-const PRICE_FIELDS = [
-  'price', 'bid', 'ask', 'size', 'volume', 'open', 'high', 'low', 'prevClose', 'change', 'changePct',
-] as const;
+/** The columns every read returns: a LoggedEvent. */
+const ROW = 'id, kind, symbol, json';
+
+/** A symbol cursor's parameters (named, so the kind-filtered variant binds the same object). */
+interface CursorParams {
+  symbol: string;
+  after: number;
+  limit: number;
+  /** `|tick|quote|`: the kinds wanted, for the kind-filtered statements. */
+  kinds?: string;
+}
 
 /**
  * Error codes after which the database file can no longer be trusted; other errors (a constraint,
@@ -91,23 +99,32 @@ class SqliteEventLog implements EventLog {
   private oldest = 0;
   private storedCheckpoint: string | undefined;
   private history = '';
-  /** Newest tick of each symbol present in the log: its keys are exactly the log's symbols. */
-  private readonly newest = new Map<string, LoggedTick>();
+  /** Newest trade (tick) of each symbol that has one. */
+  private readonly newest = new Map<string, LoggedEvent>();
+  /** Newest quote of each symbol that has one. */
+  private readonly newestQuote = new Map<string, LoggedEvent>();
+  /**
+   * Newest id of each symbol present in the log, of any kind ('' for status events): its keys are
+   * exactly the log's symbols, which lets a filtered read skip the symbols the log does not hold.
+   */
+  private readonly present = new Map<string, number>();
+  /** The newest event of any kind: the market's current session and clock. */
+  private newestAny: LoggedEvent | null = null;
   private failed = false;
   private closed = false;
   /** Appends whose transaction failed, and whether the newest one did (see `appendErrors`). */
   private failedAppends = 0;
   private appendFailing = false;
 
-  private readonly insertTick: Database.Statement<[number, string, number, string]>;
+  private readonly insertEvent: Database.Statement<[number, string, string, number, string]>;
   private readonly saveCheckpoint: Database.Statement<[string]>;
   private readonly deleteBelow: Database.Statement<[number]>;
-  private readonly selectAfter: Database.Statement<[number, number], LoggedTick>;
-  private readonly selectSymbolAfter: Database.Statement<[string, number, number], LoggedTick>;
+  private readonly selectAfter: Database.Statement<[number, number], LoggedEvent>;
+  private readonly selectKindsAfter: Database.Statement<[Omit<CursorParams, 'symbol'>], LoggedEvent>;
   private readonly selectRecentPrices: Database.Statement<[string, number], number>;
-  /** One statement per symbol, because a k-way merge keeps k iterators open at once. */
-  private readonly symbolCursors = new Map<string, Database.Statement<[string, number, number], LoggedTick>>();
-  private readonly writeBatch: (rows: LoggedTick[], timestamps: number[], checkpoint: string | undefined) => number;
+  /** One statement per symbol and variant, because a k-way merge keeps k iterators open at once. */
+  private readonly symbolCursors = new Map<string, Database.Statement<[CursorParams], LoggedEvent>>();
+  private readonly writeBatch: (rows: LoggedEvent[], timestamps: number[], checkpoint: string | undefined) => number;
   private readonly deleteAll: (epoch: string) => void;
   private readonly saveEpoch: Database.Statement<[string]>;
 
@@ -118,26 +135,32 @@ class SqliteEventLog implements EventLog {
     private readonly pruneBatch: number,
     private readonly lock: LogLock | null,
   ) {
-    this.insertTick = db.prepare('INSERT INTO ticks (id, symbol, ts, json) VALUES (?, ?, ?, ?)');
+    this.insertEvent = db.prepare('INSERT INTO ticks (id, kind, symbol, ts, json) VALUES (?, ?, ?, ?, ?)');
     this.saveCheckpoint = db.prepare(
       'INSERT INTO checkpoint (only, value) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET value = excluded.value',
     );
     this.deleteBelow = db.prepare('DELETE FROM ticks WHERE id < ?');
-    this.selectAfter = db.prepare<[number, number], LoggedTick>(
-      'SELECT id, symbol, json FROM ticks WHERE id > ? ORDER BY id LIMIT ?',
+    this.selectAfter = db.prepare<[number, number], LoggedEvent>(`SELECT ${ROW} FROM ticks WHERE id > ? ORDER BY id LIMIT ?`);
+    // Ticks and quotes are each about half of the log, so a rowid scan that skips the other kind
+    // reads about twice the rows it returns; only status events are rare, and they are read
+    // through the (symbol, id) index under symbol ''.
+    this.selectKindsAfter = db.prepare<[Omit<CursorParams, 'symbol'>], LoggedEvent>(
+      `SELECT ${ROW} FROM ticks WHERE id > @after AND instr(@kinds, '|' || kind || '|') > 0 ORDER BY id LIMIT @limit`,
     );
-    this.selectSymbolAfter = this.symbolCursor();
-    // Walks the (symbol, id) index backwards from the symbol's newest row: no sort, `count` rows read.
+    // Walks the (symbol, id) index backwards from the symbol's newest row, skipping its quotes: no
+    // sort, about 2 × `count` rows read.
     this.selectRecentPrices = db
-      .prepare<[string, number], number>("SELECT json_extract(json, '$.price') FROM ticks WHERE symbol = ? ORDER BY id DESC LIMIT ?")
+      .prepare<[string, number], number>(
+        "SELECT json_extract(json, '$.price') FROM ticks WHERE symbol = ? AND kind = 'tick' ORDER BY id DESC LIMIT ?",
+      )
       .pluck();
 
     // Returns the new oldest id. Everything the caches need is computed inside and applied by
     // the caller only after the commit, so a rollback leaves memory and disk in agreement.
-    this.writeBatch = db.transaction((rows: LoggedTick[], timestamps: number[], checkpoint: string | undefined) => {
+    this.writeBatch = db.transaction((rows: LoggedEvent[], timestamps: number[], checkpoint: string | undefined) => {
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
-        this.insertTick.run(row.id, row.symbol, timestamps[i], row.json);
+        this.insertEvent.run(row.id, row.kind, row.symbol, timestamps[i], row.json);
       }
       if (checkpoint !== undefined) this.saveCheckpoint.run(checkpoint);
       if (rows.length === 0) return this.oldest;
@@ -170,36 +193,39 @@ class SqliteEventLog implements EventLog {
     return this.history;
   }
 
-  append(drafts: TickDraft[], checkpoint?: string): LoggedTick[] {
+  append(drafts: MarketEventDraft[], checkpoint?: string): LoggedEvent[] {
     if (drafts.length === 0) {
       if (checkpoint !== undefined) this.commit([], [], checkpoint);
       return [];
     }
-    const rows: LoggedTick[] = new Array(drafts.length);
+    const rows: LoggedEvent[] = new Array(drafts.length);
     const timestamps: number[] = new Array(drafts.length);
     for (let i = 0; i < drafts.length; i++) {
       const draft = drafts[i];
       checkDraft(draft);
       const id = this.last + 1 + i;
-      rows[i] = { id, symbol: draft.symbol, json: serializeTick(id, draft) };
+      rows[i] = { id, kind: draft.kind, symbol: symbolOf(draft), json: serializeEvent(id, draft) };
       timestamps[i] = draft.ts;
     }
     this.commit(rows, timestamps, checkpoint);
     return rows;
   }
 
-  appendReplicated(ticks: LoggedTick[]): LoggedTick[] {
-    const fresh = ticks.filter((tick) => tick.id > this.last);
+  appendReplicated(events: LoggedEvent[]): LoggedEvent[] {
+    const fresh = events.filter((event) => event.id > this.last);
     if (fresh.length === 0) return [];
     // An empty log may join a feed anywhere: the leader may have pruned everything before it.
     let expected = this.last === 0 ? fresh[0].id : this.last + 1;
     if (!Number.isSafeInteger(expected) || expected < 1) throw new LogGapError(this.last + 1, expected);
     const timestamps: number[] = new Array(fresh.length);
     for (let i = 0; i < fresh.length; i++) {
-      const tick = fresh[i];
-      if (typeof tick.symbol !== 'string' || tick.symbol === '') throw new TypeError(`replicated tick ${tick.id}: no symbol`);
-      if (tick.id !== expected) throw new LogGapError(expected, tick.id);
-      timestamps[i] = timestampOf(tick);
+      const event = fresh[i];
+      if (!(EVENT_KINDS as readonly string[]).includes(event.kind)) throw new TypeError(`replicated event ${event.id}: unknown kind ${String(event.kind)}`);
+      if (typeof event.symbol !== 'string' || (event.symbol === '') !== (event.kind === 'status')) {
+        throw new TypeError(`replicated ${event.kind} ${event.id}: ${event.kind === 'status' ? 'a status event has no symbol' : 'no symbol'}`);
+      }
+      if (event.id !== expected) throw new LogGapError(expected, event.id);
+      timestamps[i] = timestampOf(event);
       expected++;
     }
     this.commit(fresh, timestamps, undefined);
@@ -214,6 +240,9 @@ class SqliteEventLog implements EventLog {
     this.oldest = 0;
     this.storedCheckpoint = undefined;
     this.newest.clear();
+    this.newestQuote.clear();
+    this.present.clear();
+    this.newestAny = null;
   }
 
   fork(epoch: string): void {
@@ -222,24 +251,43 @@ class SqliteEventLog implements EventLog {
     this.history = epoch;
   }
 
-  readAfter(afterId: number, symbols: ReadonlySet<string> | null, limit: number): LoggedTick[] {
+  readAfter(afterId: number, filter: EventFilter | null, limit: number): LoggedEvent[] {
     if (limit <= 0) return [];
     return this.guard(() => {
-      if (symbols === null) return this.selectAfter.all(afterId, limit);
+      const kinds = filter?.kinds && !EVENT_KINDS.every((kind) => filter.kinds!.has(kind)) ? filter.kinds : null;
+      const kindParam = kinds === null ? undefined : `|${[...kinds].join('|')}|`;
+      const wantsStatus = kinds === null || kinds.has('status');
+      // Status events are market-wide: they pass every symbol filter.
+      let wanted: string[] | null = filter?.symbols ? [...filter.symbols] : null;
+      if (wanted !== null && wantsStatus) wanted.push('');
+      if (wanted === null && kinds !== null && kinds.size === 1 && wantsStatus) wanted = [''];
       // The cache picks the plan, never the rows: only a cache that knows symbols may skip the
       // filter (an empty one "covers" every filter) or drop the symbols it has not seen.
-      const known = this.newest.size > 0;
-      if (known && this.coversEverySymbol(symbols)) return this.selectAfter.all(afterId, limit);
-      const present = known ? [...symbols].filter((symbol) => this.newest.has(symbol)) : [...symbols];
-      if (present.length === 0) return [];
-      if (present.length === 1) return this.selectSymbolAfter.all(present[0], afterId, limit);
-      return this.mergeSymbols(present, afterId, limit);
+      const known = this.present.size > 0;
+      if (wanted !== null && known) {
+        const asked = new Set(wanted);
+        wanted = wanted.filter((symbol) => this.present.has(symbol));
+        if (wanted.length === 0) return [];
+        if ([...this.present.keys()].every((symbol) => asked.has(symbol))) wanted = null;
+      }
+      if (wanted === null) {
+        return kindParam === undefined ? this.selectAfter.all(afterId, limit) : this.selectKindsAfter.all({ after: afterId, kinds: kindParam, limit });
+      }
+      if (wanted.length === 1) return this.cursorFor(wanted[0], kindParam).all(cursorParams(wanted[0], afterId, limit, kindParam));
+      return this.mergeSymbols(wanted, afterId, limit, kindParam);
     });
   }
 
-  latest(symbols?: ReadonlySet<string> | null): LoggedTick[] {
-    const names = symbols ? [...symbols].filter((symbol) => this.newest.has(symbol)) : [...this.newest.keys()];
-    return names.sort().map((symbol) => this.newest.get(symbol)!);
+  latest(symbols?: ReadonlySet<string> | null): LoggedEvent[] {
+    return newestOf(this.newest, symbols);
+  }
+
+  latestQuotes(symbols?: ReadonlySet<string> | null): LoggedEvent[] {
+    return newestOf(this.newestQuote, symbols);
+  }
+
+  newestEvent(): LoggedEvent | null {
+    return this.newestAny;
   }
 
   recentPrices(symbols: ReadonlySet<string> | null, count: number): Map<string, number[]> {
@@ -316,10 +364,10 @@ class SqliteEventLog implements EventLog {
   }
 
   /**
-   * Fills the newest-tick cache. `MAX(id) … GROUP BY symbol` would walk the whole (symbol, id)
+   * Fills the newest-event caches. `MAX(id) … GROUP BY symbol` would walk the whole (symbol, id)
    * index; instead a recursive query hops from one distinct symbol to the next (an index seek
-   * each) and the newest row of each symbol is another seek, so opening a 1M-row log costs
-   * O(symbols × log n) rather than O(n).
+   * each) and the newest rows of each symbol are a backward index walk each, so opening a 1M-row
+   * log costs O(symbols × log n) rather than O(n).
    */
   private loadNewest(): void {
     const symbols = this.db
@@ -334,11 +382,22 @@ class SqliteEventLog implements EventLog {
       )
       .pluck()
       .all() as string[];
-    const newestOf = this.db.prepare<[string], LoggedTick>(
-      'SELECT id, symbol, json FROM ticks WHERE symbol = ? ORDER BY id DESC LIMIT 1',
+    const newestId = this.db.prepare<[string], number>('SELECT MAX(id) FROM ticks WHERE symbol = ?').pluck();
+    const newestOfKind = this.db.prepare<[string, string], LoggedEvent>(
+      `SELECT ${ROW} FROM ticks WHERE symbol = ? AND kind = ? ORDER BY id DESC LIMIT 1`,
     );
     this.newest.clear();
-    for (const symbol of symbols) this.newest.set(symbol, newestOf.get(symbol)!);
+    this.newestQuote.clear();
+    this.present.clear();
+    for (const symbol of symbols) {
+      this.present.set(symbol, newestId.get(symbol)!);
+      if (symbol === '') continue;
+      const trade = newestOfKind.get(symbol, 'tick');
+      if (trade) this.newest.set(symbol, trade);
+      const quote = newestOfKind.get(symbol, 'quote');
+      if (quote) this.newestQuote.set(symbol, quote);
+    }
+    this.newestAny = this.last === 0 ? null : (this.db.prepare<[number], LoggedEvent>(`SELECT ${ROW} FROM ticks WHERE id = ?`).get(this.last) ?? null);
   }
 
   /** Deletes up to `maxRows` of the oldest rows beyond retention; returns the new oldest id. */
@@ -350,7 +409,7 @@ class SqliteEventLog implements EventLog {
     return newOldest;
   }
 
-  private commit(rows: LoggedTick[], timestamps: number[], checkpoint: string | undefined): void {
+  private commit(rows: LoggedEvent[], timestamps: number[], checkpoint: string | undefined): void {
     let oldest: number;
     try {
       oldest = this.guard(() => this.writeBatch(rows, timestamps, checkpoint));
@@ -364,14 +423,15 @@ class SqliteEventLog implements EventLog {
     if (rows.length === 0) return;
     this.last = rows[rows.length - 1].id;
     this.oldest = oldest;
-    for (const row of rows) this.newest.set(row.symbol, row);
-    // A symbol whose newest tick was just pruned has no rows left: the log no longer knows it.
-    for (const [symbol, tick] of this.newest) if (tick.id < oldest) this.newest.delete(symbol);
-  }
-
-  private coversEverySymbol(symbols: ReadonlySet<string>): boolean {
-    for (const symbol of this.newest.keys()) if (!symbols.has(symbol)) return false;
-    return true;
+    for (const row of rows) {
+      this.present.set(row.symbol, row.id);
+      if (row.kind === 'tick') this.newest.set(row.symbol, row);
+      else if (row.kind === 'quote') this.newestQuote.set(row.symbol, row);
+    }
+    this.newestAny = rows[rows.length - 1];
+    // A symbol whose newest event was just pruned has no rows left: the log no longer knows it.
+    for (const [symbol, id] of this.present) if (id < oldest) this.present.delete(symbol);
+    for (const cache of [this.newest, this.newestQuote]) for (const [symbol, event] of cache) if (event.id < oldest) cache.delete(symbol);
   }
 
   /**
@@ -385,20 +445,20 @@ class SqliteEventLog implements EventLog {
    * merging the k cursors reads at most `limit + k` rows whatever the filter. When the filter
    * covers every symbol in the log, `readAfter` uses the unfiltered rowid scan instead.
    */
-  private mergeSymbols(symbols: string[], afterId: number, limit: number): LoggedTick[] {
-    const cursors = symbols.map((symbol) => this.cursorFor(symbol).iterate(symbol, afterId, limit));
+  private mergeSymbols(symbols: string[], afterId: number, limit: number, kinds: string | undefined): LoggedEvent[] {
+    const cursors = symbols.map((symbol) => this.cursorFor(symbol, kinds).iterate(cursorParams(symbol, afterId, limit, kinds)));
     try {
       const heads = cursors.map((cursor) => cursor.next());
-      const page: LoggedTick[] = [];
+      const page: LoggedEvent[] = [];
       while (page.length < limit) {
         // Linear search of the heads: k is the size of a filter (a dozen or so), where a heap buys nothing.
         let min = -1;
         for (let i = 0; i < heads.length; i++) {
           const head = heads[i];
-          if (!head.done && (min < 0 || head.value.id < (heads[min].value as LoggedTick).id)) min = i;
+          if (!head.done && (min < 0 || head.value.id < (heads[min].value as LoggedEvent).id)) min = i;
         }
         if (min < 0) break;
-        page.push(heads[min].value as LoggedTick);
+        page.push(heads[min].value as LoggedEvent);
         heads[min] = cursors[min].next();
       }
       return page;
@@ -407,19 +467,17 @@ class SqliteEventLog implements EventLog {
     }
   }
 
-  private cursorFor(symbol: string): Database.Statement<[string, number, number], LoggedTick> {
-    let statement = this.symbolCursors.get(symbol);
+  private cursorFor(symbol: string, kinds: string | undefined): Database.Statement<[CursorParams], LoggedEvent> {
+    const key = kinds === undefined ? symbol : `${symbol}\u0000kinds`;
+    let statement = this.symbolCursors.get(key);
     if (!statement) {
-      statement = this.symbolCursor();
-      this.symbolCursors.set(symbol, statement);
+      const kindFilter = kinds === undefined ? '' : "AND instr(@kinds, '|' || kind || '|') > 0";
+      statement = this.db.prepare<[CursorParams], LoggedEvent>(
+        `SELECT ${ROW} FROM ticks WHERE symbol = @symbol AND id > @after ${kindFilter} ORDER BY id LIMIT @limit`,
+      );
+      this.symbolCursors.set(key, statement);
     }
     return statement;
-  }
-
-  private symbolCursor(): Database.Statement<[string, number, number], LoggedTick> {
-    return this.db.prepare<[string, number, number], LoggedTick>(
-      'SELECT id, symbol, json FROM ticks WHERE symbol = ? AND id > ? ORDER BY id LIMIT ?',
-    );
   }
 
   /** Runs `work`, remembering a failure that means the database itself is unusable. */
@@ -433,50 +491,32 @@ class SqliteEventLog implements EventLog {
   }
 }
 
-/**
- * The tick's JSON, built from an object literal so the key order is the wire order of `Tick`
- * whatever order the draft's own keys are in, and extra properties never leak into the log.
- */
-function serializeTick(id: number, d: TickDraft): string {
-  return JSON.stringify({
-    id,
-    ts: d.ts,
-    symbol: d.symbol,
-    price: d.price,
-    bid: d.bid,
-    ask: d.ask,
-    size: d.size,
-    volume: d.volume,
-    open: d.open,
-    high: d.high,
-    low: d.low,
-    prevClose: d.prevClose,
-    change: d.change,
-    changePct: d.changePct,
-  });
+/** Named parameters of a symbol cursor; `kinds` only for the kind-filtered variant. */
+function cursorParams(symbol: string, after: number, limit: number, kinds: string | undefined): CursorParams {
+  return kinds === undefined ? { symbol, after, limit } : { symbol, after, limit, kinds };
 }
 
-/** A malformed draft would be replayed to every client forever, so it is refused before the write. */
-function checkDraft(draft: TickDraft): void {
-  if (typeof draft.symbol !== 'string' || draft.symbol === '') throw new TypeError('tick draft: symbol must be a non-empty string');
-  if (!Number.isSafeInteger(draft.ts)) throw new TypeError(`tick draft ${draft.symbol}: ts must be an integer`);
-  for (const field of PRICE_FIELDS) {
-    if (!Number.isFinite(draft[field])) throw new TypeError(`tick draft ${draft.symbol}: ${field} must be a finite number`);
-  }
+/** The newest event of each symbol of `cache` (of `symbols` when given), in symbol order. */
+function newestOf(cache: Map<string, LoggedEvent>, symbols: ReadonlySet<string> | null | undefined): LoggedEvent[] {
+  const names = symbols ? [...symbols].filter((symbol) => cache.has(symbol)) : [...cache.keys()];
+  return names.sort().map((symbol) => cache.get(symbol)!);
 }
 
 /** Our own serialisation puts `ts` right after `id`, so the common case needs no JSON.parse. */
-function timestampOf(tick: LoggedTick): number {
-  const match = /^\{"id":(\d+),"ts":(\d+),/.exec(tick.json);
-  const [id, ts] = match ? [Number(match[1]), Number(match[2])] : parseIdAndTs(tick.json);
-  if (id !== tick.id) throw new TypeError(`replicated tick ${tick.id}: its JSON carries id ${id}`);
+function timestampOf(event: LoggedEvent): number {
+  const match = /^\{"id":(\d+),"ts":(\d+),/.exec(event.json);
+  const [id, ts] = match ? [Number(match[1]), Number(match[2])] : parseIdAndTs(event.json);
+  if (id !== event.id) throw new TypeError(`replicated event ${event.id}: its JSON carries id ${id}`);
   return ts;
 }
 
 function parseIdAndTs(json: string): [number, number] {
-  const parsed = JSON.parse(json) as { id?: unknown; ts?: unknown };
-  if (typeof parsed.id !== 'number' || !Number.isSafeInteger(parsed.ts)) throw new TypeError(`replicated tick is not a tick: ${json.slice(0, 80)}`);
-  return [parsed.id, parsed.ts as number];
+  try {
+    const head = parseStoredEvent(json);
+    return [head.id, head.ts];
+  } catch (error) {
+    throw new TypeError(`replicated event is not an event (${(error as Error).message}): ${json.slice(0, 80)}`);
+  }
 }
 
 function fileSize(file: string): number {

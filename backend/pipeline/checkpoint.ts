@@ -1,11 +1,12 @@
 // Where a generated path continues. Checkpoints are stored tagged with the id of the batch they
 // describe, so a node whose log has since grown by replication (a former leader) knows its
-// checkpoint is stale and continues from the newest ticks instead.
+// checkpoint is stale and continues from the newest events instead.
 import type { Config } from '../config.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
+import { MARKET_MODEL_VERSION, ModelVersionError } from '../simulator/market.ts';
 import type { Simulator } from '../simulator/types.ts';
-import type { Tick } from '../types.ts';
+import type { MarketEvent, QuoteEvent, TradeTick } from '../types.ts';
 
 /** Where the seed a node runs with came from: `log` when it continues a log's stored path. */
 export type SeedSource = Config['seedSource'] | 'log';
@@ -63,30 +64,62 @@ export function continuedSeed(config: Config, log: EventLog, logger: Logger): { 
 
 /**
  * Continue the simulated path where the log ends: exactly from a checkpoint written with the log's
- * newest batch, else from the newest tick of each symbol. An untagged checkpoint comes from a log
- * written before tags existed, by a single generator, so it describes the newest batch.
+ * newest batch, else from the log's newest events (see Simulator.resumeFromEvents). A checkpoint of
+ * another market model is never worked around: the log is refused (see logModelProblem).
  */
 export function resumeFromLog(simulator: Simulator, log: EventLog, logger: Logger): void {
+  const problem = logModelProblem(log);
+  if (problem !== null) throw new ModelVersionError(problem);
   const saved = log.checkpoint();
-  let state: string | undefined;
-  if (saved !== undefined && saved !== '') {
-    const parsed = parseTagged(saved);
-    if (parsed === null) state = saved;
-    else if (parsed.lastId === log.lastId()) state = parsed.simulator;
-  }
-  if (state !== undefined) {
+  const parsed = saved === undefined || saved === '' ? null : parseTagged(saved);
+  if (parsed !== null && parsed.lastId === log.lastId()) {
     try {
-      simulator.restore(state);
+      simulator.restore(parsed.simulator);
       logger('simulator.resumed', { from: 'checkpoint', lastEventId: log.lastId() });
       return;
     } catch (err) {
+      if (err instanceof ModelVersionError) throw err;
       logger('simulator.checkpoint_unusable', { error: (err as Error).message }, 'warn');
     }
   }
   if (log.lastId() > 0) {
-    simulator.resumeFromTicks(log.latest().map((t) => JSON.parse(t.json) as Tick));
-    logger('simulator.resumed', { from: 'ticks', lastEventId: log.lastId() });
+    const newest = log.newestEvent();
+    simulator.resumeFromEvents({
+      trades: log.latest().map((event) => JSON.parse(event.json) as TradeTick),
+      quotes: log.latestQuotes().map((event) => JSON.parse(event.json) as QuoteEvent),
+      newest: newest === null ? null : (JSON.parse(newest.json) as MarketEvent),
+      lastId: log.lastId(),
+    });
+    logger('simulator.resumed', { from: 'events', lastEventId: log.lastId() });
   }
+}
+
+/**
+ * Why this ticktape cannot continue the log's path, in one line, or null. Market model 1 (one
+ * mid-priced tick per symbol per step, no exchange clock) wrote checkpoints without a model version
+ * and ticks without `marketTime`; continuing such a log under model 2 would put another model's
+ * events, and another clock, under the ids its clients have seen.
+ */
+export function logModelProblem(log: EventLog): string | null {
+  if (log.lastId() === 0) return null;
+  const saved = log.checkpoint();
+  const parsed = saved === undefined || saved === '' ? null : parseTagged(saved);
+  let version: unknown = 2;
+  if (saved !== undefined && saved !== '') {
+    try {
+      version = (JSON.parse(parsed === null ? saved : parsed.simulator) as { version?: unknown }).version ?? 1;
+    } catch {
+      version = 1;
+    }
+  }
+  const newest = log.newestEvent();
+  if (version === 2 && newest !== null && newest.json.includes('"marketTime":')) return null;
+  const model = version === 2 ? 1 : String(version);
+  return (
+    `${log.path} was written by market model ${model} (one mid-priced tick per symbol per step); ` +
+    `this ticktape runs model ${MARKET_MODEL_VERSION} and cannot continue it: start a new log with another --db, ` +
+    'or run ticktape 0.1 on this one'
+  );
 }
 
 function parseTagged(text: string): TaggedCheckpoint | null {

@@ -17,7 +17,7 @@ import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 import type { Simulator } from '../simulator/types.ts';
 import type { Hub } from '../stream/hub.ts';
-import type { LoggedTick } from '../types.ts';
+import type { LoggedEvent } from '../types.ts';
 import { tagCheckpoint } from './checkpoint.ts';
 
 /** The path a generator is on: the simulator that steps it and what to rewind it to. */
@@ -35,7 +35,7 @@ export interface PipelineDeps {
   bus: Bus;
   logger: Logger;
   /** Writes a committed batch to this node's SSE clients (see broadcastTo). */
-  broadcast: (batch: LoggedTick[]) => void;
+  broadcast: (batch: LoggedEvent[]) => void;
 }
 
 export interface Pipeline {
@@ -44,9 +44,9 @@ export interface Pipeline {
    * committed batch, or null when the append failed: then nothing was committed, broadcast or
    * published, and the path is rewound so it stays the one the log will hold.
    */
-  stepBatch(path: GeneratedPath, ts: number): LoggedTick[] | null;
+  stepBatch(path: GeneratedPath, ts: number): LoggedEvent[] | null;
   /** Store a batch from the cluster feed and broadcast what was new; throws what the log throws. */
-  storeFollowed(batch: LoggedTick[]): LoggedTick[];
+  storeFollowed(batch: LoggedEvent[]): LoggedEvent[];
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
@@ -60,7 +60,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const drafts = path.simulator.step(ts);
       const state = path.simulator.checkpoint();
       // Append: ids, batch and checkpoint in one transaction.
-      let batch: LoggedTick[];
+      let batch: LoggedEvent[];
       try {
         batch = log.append(drafts, tagCheckpoint(log.lastId() + drafts.length, state, path.seed));
       } catch (err) {
@@ -89,7 +89,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
  * The broadcast step: the batch to every live SSE client of `hub`, and `written` once per batch
  * that reached at least one client (not per client: the fan-out stays one write per client).
  */
-export function broadcastTo(hub: Hub, written: (batch: readonly LoggedTick[]) => void): (batch: LoggedTick[]) => void {
+export function broadcastTo(hub: Hub, written: (batch: readonly LoggedEvent[]) => void): (batch: LoggedEvent[]) => void {
   return (batch) => {
     if (hub.broadcast(batch) > 0) written(batch);
   };

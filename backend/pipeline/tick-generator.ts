@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 import { createScheduler } from '../simulator/scheduler.ts';
-import { createSimulator } from '../simulator/simulator.ts';
+import { createMarket, eventsPerStep, marketStepSeconds } from '../simulator/market.ts';
 import { resumeFromLog } from './checkpoint.ts';
 import { NotGeneratingError, type GeneratorControl } from './control.ts';
 import type { GeneratedPath, Pipeline } from './pipeline.ts';
@@ -15,13 +15,13 @@ export interface TickGenerator extends GeneratorControl {
   start(): void;
   /** Stop the clock; the next start() resumes from the log again. */
   stop(): void;
-  /** Ticks this process generated. */
+  /** Events this process generated. */
   generated(): number;
 }
 
 export interface TickGeneratorDeps {
   /** `seed` is the one the path continues (see continuedSeed), not necessarily the configured one. */
-  config: Pick<Config, 'role' | 'universe' | 'seed' | 'interval' | 'speed'>;
+  config: Pick<Config, 'role' | 'universe' | 'seed' | 'interval' | 'speed' | 'hours' | 'startDate' | 'maxEventsPerSecond'>;
   log: EventLog;
   logger: Logger;
   pipeline: Pipeline;
@@ -50,7 +50,14 @@ export function createTickGenerator(deps: TickGeneratorDeps): TickGenerator {
   return {
     start() {
       if (path) return;
-      const simulator = createSimulator({ universe: config.universe, seed: config.seed, intervalMs: config.interval, speed: config.speed });
+      const simulator = createMarket({
+        universe: config.universe,
+        seed: config.seed,
+        stepSeconds: marketStepSeconds(config.interval, config.speed),
+        maxEventsPerStep: eventsPerStep(config.maxEventsPerSecond, config.interval),
+        hours: config.hours,
+        startDate: config.startDate,
+      });
       resumeFromLog(simulator, log, logger);
       path = { simulator, seed: config.seed, committed: simulator.checkpoint() };
       if (!paused) scheduler.start();

@@ -639,6 +639,9 @@ export function createMarket(opts: MarketOptions): Market {
     shock,
     checkpoint,
     restore,
+    resumeFromEvents() {
+      throw new Error('TEMPORARY: resumeFromEvents lands with the simulator branch');
+    },
   };
 }
 
@@ -657,8 +660,8 @@ function parseCheckpoint(text: string, hours: TradingHours): Checkpoint {
   }
   if (typeof data !== 'object' || data === null) throw invalid('not an object');
   if (data.version !== MARKET_MODEL_VERSION) {
-    throw new Error(
-      `this log was written by market model ${String(data.version)}, and model ${MARKET_MODEL_VERSION} cannot continue its path: ` +
+    throw new ModelVersionError(
+      `this log was written by market model ${String(data.version ?? 1)}, and model ${MARKET_MODEL_VERSION} cannot continue its path: ` +
         'start a new log (another --db) or run the ticktape version that wrote it',
     );
   }
@@ -685,4 +688,9 @@ function parseCheckpoint(text: string, hours: TradingHours): Checkpoint {
     if (!ok) throw invalid(`bad state for symbol ${String(s?.symbol)}`);
   }
   return data;
+}
+
+/** A checkpoint of another market model: its path cannot be continued by this one. */
+export class ModelVersionError extends Error {
+  override name = 'ModelVersionError';
 }

@@ -1,10 +1,10 @@
-// The hub fans committed batches out to live SSE clients. Clients are grouped by their symbol
-// filter, so a batch is framed once per distinct filter and the same bytes are written to every
+// The hub fans committed batches out to live SSE clients. Clients are grouped by their filter
+// (symbols and event kinds), so a batch is framed once per distinct filter and the same bytes are written to every
 // client in the group: per-client work on the hot path is one write and one length check.
 // Heartbeats are no part of the groups: each client gets the heartbeat it asked for, in its own write.
 import type { ServerResponse } from 'node:http';
-import type { LoggedTick } from '../types.ts';
-import { heartbeatFrame, KEEPALIVE_LINE, tickFrames, type HeartbeatKind } from './sse.ts';
+import type { EventFilter, LoggedEvent } from '../types.ts';
+import { eventFrames, heartbeatFrame, KEEPALIVE_LINE, type HeartbeatKind } from './sse.ts';
 
 /** Unsent output past which a client that stopped reading is cut off (it resumes from the log). */
 const DEFAULT_MAX_CLIENT_BUFFER = 1024 * 1024;
@@ -16,23 +16,24 @@ export interface HubOptions {
 
 export interface HubStats {
   clients: number;
-  /** Tick events written to clients, counted once per client. */
+  /** Market events written to clients, counted once per client. */
   delivered: number;
-  /** Tick events written while replaying from the log. */
+  /** Market events written while replaying from the log. */
   replayed: number;
   slowDisconnects: number;
 }
 
 export interface StreamClient {
   readonly res: ServerResponse;
-  /** Upper-case symbols, or null for every symbol. */
-  readonly filter: ReadonlySet<string> | null;
+  /** The symbols and kinds it asked for (`?symbols=`, `?events=`); null for every event. */
+  readonly filter: EventFilter | null;
   /** The heartbeat it asked for (`?heartbeat=`); absent means `comment`. */
   readonly heartbeat?: HeartbeatKind;
 }
 
 interface FilterGroup {
-  filter: ReadonlySet<string> | null;
+  /** Whether an event passes the group's filter; null when every event does. */
+  passes: ((event: LoggedEvent) => boolean) | null;
   clients: Set<StreamClient>;
 }
 
@@ -45,7 +46,7 @@ export interface Hub {
   goLive(client: StreamClient): void;
   detach(client: StreamClient): void;
   /** Write a committed batch to every live client it concerns; returns how many it was written to. */
-  broadcast(batch: readonly LoggedTick[]): number;
+  broadcast(batch: readonly LoggedEvent[]): number;
   /**
    * Write replayed bytes; false when the socket wants draining. No cap here: the replay waits for
    * 'drain' between pages, so its output is bounded by one page.
@@ -66,8 +67,20 @@ export interface Hub {
   close(): void;
 }
 
-function filterKey(filter: ReadonlySet<string> | null): string {
-  return filter === null ? '*' : [...filter].sort().join(',');
+function filterKey(filter: EventFilter | null): string {
+  const symbols = filter?.symbols ? [...filter.symbols].sort().join(',') : '*';
+  const kinds = filter?.kinds ? [...filter.kinds].sort().join(',') : '*';
+  return `${symbols}|${kinds}`;
+}
+
+/** The test of `filter`; status events are market-wide and pass every symbol filter. */
+export function eventTest(filter: EventFilter | null): ((event: LoggedEvent) => boolean) | null {
+  const symbols = filter?.symbols ?? null;
+  const kinds = filter?.kinds ?? null;
+  if (symbols === null && kinds === null) return null;
+  if (kinds === null) return (event) => event.kind === 'status' || symbols!.has(event.symbol);
+  if (symbols === null) return (event) => kinds.has(event.kind);
+  return (event) => kinds.has(event.kind) && (event.kind === 'status' || symbols.has(event.symbol));
 }
 
 const KEEPALIVE_BYTES = Buffer.from(KEEPALIVE_LINE);
@@ -121,21 +134,21 @@ export function createHub(options: HubOptions): Hub {
       if (!attached.has(client)) return;
       const key = filterKey(client.filter);
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { filter: client.filter, clients: new Set() }));
+      if (!group) groups.set(key, (group = { passes: eventTest(client.filter), clients: new Set() }));
       group.clients.add(client);
     },
     detach,
     broadcast(batch) {
       let written = 0;
       for (const group of groups.values()) {
-        const { filter } = group;
-        const ticks = filter === null ? batch : batch.filter((t) => filter.has(t.symbol));
-        if (ticks.length === 0) continue;
+        const { passes } = group;
+        const events = passes === null ? batch : batch.filter(passes);
+        if (events.length === 0) continue;
         // Encode to UTF-8 once; a string would be re-encoded by every client's write.
-        const chunk = Buffer.from(tickFrames(ticks));
+        const chunk = Buffer.from(eventFrames(events));
         for (const client of group.clients) {
           if (write(client, chunk) || !client.res.destroyed) {
-            counters.delivered += ticks.length;
+            counters.delivered += events.length;
             written++;
           }
         }

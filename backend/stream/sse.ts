@@ -11,7 +11,7 @@
 // `retry:` nor the heartbeat comment is followed by a blank line: each is a line inside the next
 // event's block. A field or comment line takes effect where it stands, whatever follows it
 // (§9.2.6: `retry` sets the reconnection time at once; a line starting with ':' is ignored).
-import type { LoggedTick } from '../types.ts';
+import type { LoggedEvent } from '../types.ts';
 
 /** Reconnection delay we ask EventSource to use (the `retry` field, in ms). */
 const RETRY_MS = 3000;
@@ -50,16 +50,23 @@ function eventFrame(event: string, id: number | null, data: string): string {
   return `${idLine}event: ${event}${LF}data: ${data}${LF}${LF}`;
 }
 
-/** A run of `tick` events: the bytes for one batch, built once and written to many clients. */
-export function tickFrames(ticks: readonly LoggedTick[]): string {
+/**
+ * A run of market events, each named by its kind (`event: tick`, `quote`, `status`): the bytes for
+ * one batch, built once and written to many clients. A client that listens for `tick` alone gets
+ * exactly the ticks it always got; the others still move its last event ID along.
+ */
+export function eventFrames(events: readonly LoggedEvent[]): string {
   let out = '';
-  for (const tick of ticks) out += `id: ${tick.id}${LF}event: tick${LF}data: ${tick.json}${LF}${LF}`;
+  for (const event of events) out += `id: ${event.id}${LF}event: ${event.kind}${LF}data: ${event.json}${LF}${LF}`;
   return out;
 }
 
-/** `snapshot`: the latest tick per subscribed symbol, stamped with the newest log id. */
-export function snapshotFrame(lastId: number, latest: readonly LoggedTick[]): string {
-  return eventFrame('snapshot', lastId, `[${latest.map((t) => t.json).join(',')}]`);
+/**
+ * `snapshot`: the state of each subscribed symbol that has traded (see log/symbol-state.ts), as a
+ * JSON array of its entries' texts, stamped with the newest log id.
+ */
+export function snapshotFrame(lastId: number, states: readonly string[]): string {
+  return eventFrame('snapshot', lastId, `[${states.join(',')}]`);
 }
 
 export type ResetReason = 'expired' | 'unknown' | 'history';

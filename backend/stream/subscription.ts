@@ -1,4 +1,4 @@
-// One SSE subscription (a connection to /stream with its symbol filter) from its first byte to
+// One SSE subscription (a connection to /stream with its filter of symbols and event kinds) from its first byte to
 // going live: the resume decision of the contract (snapshot, replay, or reset + snapshot) and the
 // replay itself, paged from the log with back-pressure. The hand-over to live is gap- and
 // duplicate-free because the log is synchronous: the read that finds the head and `hub.goLive` run
@@ -6,8 +6,9 @@
 // can fall between them.
 import type { ServerResponse } from 'node:http';
 import type { EventLog } from '../log/event-log.ts';
+import { marketState } from '../log/symbol-state.ts';
 import type { Hub, StreamClient } from './hub.ts';
-import { heartbeatFrame, historyFrame, RETRY_LINE, resetFrame, snapshotFrame, tickFrames, type ResetReason } from './sse.ts';
+import { eventFrames, heartbeatFrame, historyFrame, RETRY_LINE, resetFrame, snapshotFrame, type ResetReason } from './sse.ts';
 
 /** Rows per replay read: large enough to amortise the query, small enough to bound memory. */
 const REPLAY_PAGE = 500;
@@ -78,7 +79,7 @@ export async function runSubscription(
     const rows = log.readAfter(cursor, client.filter, page);
     let flushed = true;
     if (rows.length > 0) {
-      flushed = hub.writeReplay(client, tickFrames(rows), rows.length);
+      flushed = hub.writeReplay(client, eventFrames(rows), rows.length);
       cursor = rows[rows.length - 1].id;
     }
     if (rows.length < page) {
@@ -95,7 +96,7 @@ export async function runSubscription(
 /** `reset` (when given a reason), then a snapshot and live, in one task: the snapshot's id is the head the live feed continues from. */
 function resetAndGoLive(client: StreamClient, reason: ResetReason | null, { log, hub }: SubscriptionDeps): void {
   if (reason) client.res.write(resetFrame(reason, log.oldestId(), log.lastId(), log.epoch()));
-  client.res.write(snapshotFrame(log.lastId(), log.latest(client.filter)));
+  client.res.write(snapshotFrame(log.lastId(), marketState(log, client.filter?.symbols ?? null).states));
   hub.goLive(client);
 }
 

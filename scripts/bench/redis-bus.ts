@@ -8,7 +8,7 @@ import { silentLogger } from '../../backend/logger.ts';
 import { createSimulator } from '../../backend/simulator/simulator.ts';
 import { BUILTIN_UNIVERSE } from '../../backend/simulator/universe.ts';
 import { redisAvailable, startRedis } from '../lib/redis-server.ts';
-import type { LoggedTick } from '../../backend/types.ts';
+import type { LoggedEvent } from '../../backend/types.ts';
 import { fixed, heading, int, percentile, sleep, table } from './report.ts';
 
 const BATCH = 12;
@@ -143,9 +143,9 @@ function untilUp(bus: Bus): Promise<void> {
 }
 
 /** `count` ticks with ids 1…count, from the real simulator (realistic JSON sizes). */
-function simulatedTicks(count: number): LoggedTick[] {
+function simulatedTicks(count: number): LoggedEvent[] {
   const simulator = createSimulator({ universe: BUILTIN_UNIVERSE, seed: 1, intervalMs: 500, speed: 60 });
-  const ticks: LoggedTick[] = [];
+  const ticks: LoggedEvent[] = [];
   const start = Date.now();
   for (let step = 0; ticks.length < count; step++) {
     for (const draft of simulator.step(start + step * 500)) {

@@ -8,7 +8,8 @@
 // and read here and by the follower, which checks each one (parseEntry) before it can reach a log.
 import type { Redis } from 'ioredis';
 import { isEpoch } from '../../log/epoch.ts';
-import type { LoggedTick } from '../../types.ts';
+import { parseStoredEvent, type StoredEventHead } from '../../log/event-json.ts';
+import type { LoggedEvent } from '../../types.ts';
 
 export const DEFAULT_FEED_KEY = 'ticktape:ticks';
 
@@ -28,8 +29,9 @@ function entryTickId(entryId: string): number {
 /**
  * new ForeignEntryError(entryId, why)
  *
- * An entry of the stream that is not a tick ticktape wrote: not a tick's JSON in our one
- * serialisation, an id that differs from the entry's, no epoch. Nothing of it may reach a log.
+ * An entry of the stream that is not an event ticktape wrote: not an event's JSON in our one
+ * serialisation (log/event-json.ts), an id that differs from the entry's, no epoch. Nothing of it
+ * may reach a log.
  */
 export class ForeignEntryError extends Error {
   override name = 'ForeignEntryError';
@@ -37,21 +39,17 @@ export class ForeignEntryError extends Error {
     readonly entryId: string,
     readonly why: string,
   ) {
-    super(`stream entry ${entryId} is not a ticktape tick: ${why}`);
+    super(`stream entry ${entryId} is not a ticktape event: ${why}`);
   }
 }
 
-/** The tick's keys in wire order (types.ts `Tick`): the only JSON a stream entry may carry. */
-const TICK_KEYS = ['id', 'ts', 'symbol', 'price', 'bid', 'ask', 'size', 'volume', 'open', 'high', 'low', 'prevClose', 'change', 'changePct'];
-
 /**
- * A tick back from an entry's id and its flat field list (`['s', symbol, 't', json, 'e', epoch]`),
- * checked: the JSON must be exactly what the log would have written for a tick (so re-serialising
- * it gives the same bytes: no whitespace, hence no line break that could end an SSE frame), with
- * the entry's id, the entry's symbol and finite numbers; the epoch must be one. Throws
- * ForeignEntryError otherwise.
+ * An event back from an entry's id and its flat field list (`['s', symbol, 't', json, 'e', epoch]`),
+ * checked: the JSON must be exactly what the log would have written for an event of its kind
+ * (parseStoredEvent), with the entry's id and the entry's symbol (`''` for a status event); the
+ * epoch must be one. Throws ForeignEntryError otherwise.
  */
-export function parseEntry(entryId: string, fields: string[]): LoggedTick {
+export function parseEntry(entryId: string, fields: string[]): LoggedEvent {
   let symbol: string | undefined;
   let json: string | undefined;
   let epoch: string | undefined;
@@ -65,21 +63,15 @@ export function parseEntry(entryId: string, fields: string[]): LoggedTick {
   if (!/^[1-9][0-9]{0,15}-0$/.test(entryId) || !Number.isSafeInteger(id)) throw foreign('its id is not `N-0`');
   if (!isEpoch(epoch)) throw foreign('no epoch (`e`)');
   if (json === undefined || symbol === undefined) throw foreign('no `t` or `s` field');
-  let tick: Record<string, unknown>;
+  let head: StoredEventHead;
   try {
-    tick = JSON.parse(json) as Record<string, unknown>;
-  } catch {
-    throw foreign('`t` is not JSON');
+    head = parseStoredEvent(json);
+  } catch (error) {
+    throw foreign(`\`t\`: ${(error as Error).message}`);
   }
-  if (tick === null || typeof tick !== 'object' || Array.isArray(tick)) throw foreign('`t` is not an object');
-  const keys = Object.keys(tick);
-  if (keys.length !== TICK_KEYS.length || keys.some((key, i) => key !== TICK_KEYS[i])) throw foreign('`t` does not have the fields of a tick');
-  if (tick.id !== id) throw foreign(`\`t\` carries id ${String(tick.id).slice(0, 20)}`);
-  if (tick.symbol !== symbol || symbol === '') throw foreign('`t` carries another symbol than `s`');
-  if (!Number.isSafeInteger(tick.ts)) throw foreign('`ts` is not an integer');
-  for (const key of TICK_KEYS.slice(3)) if (typeof tick[key] !== 'number' || !Number.isFinite(tick[key])) throw foreign(`\`${key}\` is not a number`);
-  if (JSON.stringify(tick) !== json) throw foreign('`t` is not in the log\'s serialisation');
-  return { id, symbol, json, epoch };
+  if (head.id !== id) throw foreign(`\`t\` carries id ${head.id}`);
+  if (head.symbol !== symbol) throw foreign('`t` carries another symbol than `s`');
+  return { id, kind: head.kind, symbol, json, epoch };
 }
 
 export interface FeedHeadState {

@@ -4,7 +4,7 @@
 // longer holds the next id, or (ForeignEntryError) at an entry that is not a tick ticktape wrote.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
-import type { LoggedTick } from '../../types.ts';
+import type { LoggedEvent } from '../../types.ts';
 import { toError } from '../bus.ts';
 import { FeedGapError } from '../feed-gap-error.ts';
 import { busBackoff, untilReady } from './connection.ts';
@@ -20,7 +20,7 @@ export interface FollowerOptions {
   /** The Redis URL as logs may show it. */
   logUrl: string;
   afterId: number;
-  handler: (batch: LoggedTick[]) => void;
+  handler: (batch: LoggedEvent[]) => void;
   onError?: (err: Error) => void;
   /** Called once when the follower stops, whether by `stop()` or by a failure. */
   onStop?: () => void;
@@ -93,9 +93,9 @@ export function startFollower(opts: FollowerOptions): Follower {
       attempt = 0;
       failingRead = false;
       if (stopped || !reply || reply.length === 0) continue;
-      const batch: LoggedTick[] = [];
+      const batch: LoggedEvent[] = [];
       for (const [entryId, fields] of reply[0][1]) {
-        let tick: LoggedTick;
+        let tick: LoggedEvent;
         try {
           tick = parseEntry(entryId, fields);
         } catch (err) {
@@ -117,7 +117,7 @@ export function startFollower(opts: FollowerOptions): Follower {
       deliver(batch);
     }
   };
-  const deliver = (batch: LoggedTick[]): void => {
+  const deliver = (batch: LoggedEvent[]): void => {
     if (batch.length === 0 || stopped) return;
     lastSeen = batch[batch.length - 1].id;
     try {

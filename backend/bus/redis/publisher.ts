@@ -8,7 +8,7 @@
 // The publishing connection is also the one whose ups and downs the bus reports (`state`).
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
-import type { LoggedTick } from '../../types.ts';
+import type { LoggedEvent } from '../../types.ts';
 import { toError, type BusSource, type BusState, type BusStats, type WriterConflict } from '../bus.ts';
 import { busBackoff } from './connection.ts';
 import { epochKeyOf, FEED_PAGE } from './feed.ts';
@@ -43,7 +43,7 @@ export interface PublisherOptions {
 }
 
 export interface Publisher {
-  publish(batch: LoggedTick[]): void;
+  publish(batch: LoggedEvent[]): void;
   state(): BusState;
   onState(listener: (state: BusState) => void): () => void;
   stats(): BusStats;
@@ -76,7 +76,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
   let cursor = 0;
   /** Newest id committed locally that should reach the stream. */
   let target = 0;
-  let pending: LoggedTick[][] = [];
+  let pending: LoggedEvent[][] = [];
   let pendingTicks = 0;
   let pumping = false;
   let pumpAgain = false;
@@ -156,13 +156,13 @@ export function startPublisher(opts: PublisherOptions): Publisher {
   }
 
   /** The next ticks to write: kept live batches when they continue the cursor, else the local log. */
-  function nextChunk(): LoggedTick[] {
+  function nextChunk(): LoggedEvent[] {
     while (pending.length > 0 && pending[0][pending[0].length - 1].id <= cursor) {
       pendingTicks -= pending.shift()!.length;
     }
     // Whole batches only, up to a page; a batch bigger than a page goes out in pages from the log.
     if (pending.length > 0 && pending[0][0].id === cursor + 1 && pending[0].length <= FEED_PAGE) {
-      const chunk: LoggedTick[] = [];
+      const chunk: LoggedEvent[] = [];
       while (
         pending.length > 0 &&
         chunk.length + pending[0].length <= FEED_PAGE &&
@@ -178,7 +178,7 @@ export function startPublisher(opts: PublisherOptions): Publisher {
     return source.readAfter(cursor, FEED_PAGE);
   }
 
-  async function append(chunk: LoggedTick[]): Promise<void> {
+  async function append(chunk: LoggedEvent[]): Promise<void> {
     const first = chunk[0].id;
     const end = chunk[chunk.length - 1].id;
     if (first > cursor + 1) {

@@ -3,11 +3,11 @@
 // what it is told, and a deadline-bounded wait.
 import type { BusSource } from '../../bus/bus.ts';
 import type { Logger, LogLevel } from '../../logger.ts';
-import type { LoggedTick } from '../../types.ts';
+import type { LoggedEvent } from '../../types.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG'];
 
-export function makeTick(id: number, writer = 'a'): LoggedTick {
+export function makeTick(id: number, writer = 'a'): LoggedEvent {
   const symbol = SYMBOLS[id % SYMBOLS.length];
   // `writer` changes the bytes (the size), so tests can tell two writers' ticks with the same id
   // apart; the shape is a whole tick's, in wire order, since a follower checks every entry.
@@ -21,13 +21,13 @@ export function makeTick(id: number, writer = 'a'): LoggedTick {
 }
 
 export interface ArraySource extends BusSource {
-  readonly ticks: LoggedTick[];
+  readonly ticks: LoggedEvent[];
   /** Commit `count` new ticks (ids continue from lastId) and return them, like the log's append. */
-  append(count: number): LoggedTick[];
+  append(count: number): LoggedEvent[];
 }
 
 export function createArraySource(writer = 'a', epoch = '00000000000000aa'): ArraySource {
-  const ticks: LoggedTick[] = [];
+  const ticks: LoggedEvent[] = [];
   return {
     ticks,
     epoch: () => epoch,
@@ -49,15 +49,15 @@ export function createArraySource(writer = 'a', epoch = '00000000000000aa'): Arr
 
 export interface Collector {
   readonly ids: number[];
-  readonly ticks: LoggedTick[];
+  readonly ticks: LoggedEvent[];
   readonly errors: Error[];
-  handler(batch: LoggedTick[]): void;
+  handler(batch: LoggedEvent[]): void;
   onError(err: Error): void;
 }
 
 export function createCollector(): Collector {
   const ids: number[] = [];
-  const ticks: LoggedTick[] = [];
+  const ticks: LoggedEvent[] = [];
   const errors: Error[] = [];
   return {
     ids,

@@ -11,7 +11,7 @@ import { createFollower, type Follower } from '../../cluster/follower.ts';
 import { openLog } from '../../log/log.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import { createPipeline } from '../../pipeline/pipeline.ts';
-import type { LoggedTick } from '../../types.ts';
+import type { LoggedEvent } from '../../types.ts';
 import { createRecordingLogger, makeTick } from '../bus/fixtures.ts';
 import { waitUntil } from '../helpers/http.ts';
 import { tempDir } from '../helpers/server.ts';
@@ -20,7 +20,7 @@ interface Node {
   log: EventLog;
   follower: Follower;
   /** Batches broadcast to this node's clients. */
-  broadcast: LoggedTick[][];
+  broadcast: LoggedEvent[][];
   /** Times the follower ended the streams before clearing the log. */
   streamsEnded: () => number;
   recorder: ReturnType<typeof createRecordingLogger>;
@@ -28,7 +28,7 @@ interface Node {
 
 function followerOn(bus: Bus): Node {
   const log = openLog({ path: path.join(tempDir('ticktape-follower-'), 'ticks.db'), retention: 1000 });
-  const broadcast: LoggedTick[][] = [];
+  const broadcast: LoggedEvent[][] = [];
   let ended = 0;
   const recorder = createRecordingLogger();
   const pipeline = createPipeline({ log, bus, logger: recorder.logger, broadcast: (batch) => broadcast.push(batch) });
@@ -36,7 +36,7 @@ function followerOn(bus: Bus): Node {
   return { log, follower, broadcast, streamsEnded: () => ended, recorder };
 }
 
-const ticks = (from: number, to: number, writer: string): LoggedTick[] =>
+const ticks = (from: number, to: number, writer: string): LoggedEvent[] =>
   Array.from({ length: to - from + 1 }, (_, i) => makeTick(from + i, writer));
 const jsonOf = (log: EventLog) => log.readAfter(0, null, 100).map((t) => t.json);
 

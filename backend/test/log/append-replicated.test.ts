@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LogGapError, openLog } from '../../log/log.ts';
-import type { LoggedTick } from '../../types.ts';
+import type { LoggedEvent } from '../../types.ts';
 import { drafts, spanOnDisk, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
 
 let tmp: TempDir;
-let feed: LoggedTick[];
+let feed: LoggedEvent[];
 test.before.each(() => {
   tmp = tempDir();
   // The leader's feed: 30 ticks with ids 1..30.

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLog } from '../../log/log.ts';
 import type { EventLog } from '../../log/event-log.ts';
-import type { LoggedTick } from '../../types.ts';
+import type { LoggedEvent } from '../../types.ts';
 import { drafts, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
 
 // Uneven frequencies, so that a filtered read has to skip over long runs of other symbols.
@@ -11,7 +11,7 @@ const SYMBOLS = Object.keys(WEIGHTS);
 
 let tmp: TempDir;
 let log: EventLog;
-let all: LoggedTick[];
+let all: LoggedEvent[];
 
 /** A deterministic pseudo-random symbol sequence (mulberry32), so a failure is reproducible. */
 function symbolStream(seed: number): () => string {

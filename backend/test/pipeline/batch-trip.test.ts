@@ -13,7 +13,7 @@ import { checkpointSeed } from '../../pipeline/checkpoint.ts';
 import { createPipeline, type GeneratedPath, type Pipeline } from '../../pipeline/pipeline.ts';
 import { createSimulator } from '../../simulator/simulator.ts';
 import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
-import type { LoggedTick, TickDraft } from '../../types.ts';
+import type { LoggedEvent, TickDraft } from '../../types.ts';
 import { createCollector, createRecordingLogger } from '../bus/fixtures.ts';
 import { tempDir } from '../helpers/server.ts';
 import { withRawDb } from '../log/fixtures/log-fixtures.ts';
@@ -37,7 +37,7 @@ function newTrip(): Trip {
   const log = openLog({ path: file, retention: 1000 });
   const memory = createMemoryBus();
   const steps: string[] = [];
-  const seen = (what: string, batch: LoggedTick[]) =>
+  const seen = (what: string, batch: LoggedEvent[]) =>
     steps.push(`${what} ${batch[0].id}-${batch[batch.length - 1].id} (log at ${log.lastId()})`);
   const bus: Bus = {
     ...memory,
@@ -57,7 +57,7 @@ function newPath(): GeneratedPath {
 }
 
 /** A logged tick as the draft it was made from (the log adds the id). */
-function asDraft(tick: LoggedTick): TickDraft {
+function asDraft(tick: LoggedEvent): TickDraft {
   const { id: _id, ...draft } = JSON.parse(tick.json) as TickDraft & { id: number };
   return draft;
 }

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import type { StreamClient } from '../../stream/hub.ts';
-import type { LoggedTick } from '../../types.ts';
+import type { LoggedEvent } from '../../types.ts';
 
 export interface FakeClient extends StreamClient {
   /** Every chunk the hub wrote, as the very objects it passed (in write order). */
@@ -50,11 +50,11 @@ export function fakeClient(options: FakeClientOptions = {}): FakeClient {
   };
 }
 
-export function tick(id: number, symbol: string): LoggedTick {
+export function tick(id: number, symbol: string): LoggedEvent {
   return { id, symbol, json: JSON.stringify({ id, symbol, price: 100 + id / 100 }) };
 }
 
 /** The bytes of one `tick` event, written out by hand from the SSE field syntax. */
-export function tickEvent(t: LoggedTick): string {
+export function tickEvent(t: LoggedEvent): string {
   return `id: ${t.id}\nevent: tick\ndata: ${t.json}\n\n`;
 }

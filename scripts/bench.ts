@@ -6,6 +6,7 @@
 //   npm run bench -- fanout replay   only those
 import { performance } from 'node:perf_hooks';
 import { benchFanout } from './bench/fanout.ts';
+import { benchGeneration } from './bench/generation.ts';
 import { benchLatency } from './bench/latency.ts';
 import { benchLog } from './bench/log.ts';
 import { benchRedisBus } from './bench/redis-bus.ts';
@@ -14,6 +15,7 @@ import { machineLine } from './bench/report.ts';
 import { benchSmoothness } from './bench/smoothness.ts';
 
 const BENCHMARKS: Record<string, { run: () => Promise<void>; what: string }> = {
+  generation: { run: benchGeneration, what: 'market model v2 in-process: events/s alone, with checkpoints, and appended to the SQLite log' },
   log: { run: benchLog, what: 'SQLite log: append, readAfter pages, open, pruning (scripts/bench/log-process.ts)' },
   fanout: { run: benchFanout, what: 'SSE fan-out to 1, 100, 1000 clients: ticks/s, events/s, MiB/s, server CPU' },
   latency: { run: benchLatency, what: 'tick ts -> client receipt, p50/p99/max, light load and 1000 clients' },

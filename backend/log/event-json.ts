@@ -19,48 +19,28 @@ const SESSIONS: ReadonlySet<string> = new Set<MarketSession>(['pre-market', 'reg
 const MARKET_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/;
 
 /**
- * The event's JSON, built from object literals so the key order is the wire order whatever order
- * the draft's own keys are in, and extra properties never leak into the log.
+ * The event's JSON in wire order, whatever order the draft's own keys are in; extra properties
+ * never leak into the log. Spelled out as text because it runs once per generated event and is
+ * about twice as fast as JSON.stringify of an object literal: numbers print the same way in both
+ * (Number#toString), and every draft has passed `checkDraft` (finite numbers) before it is written;
+ * strings still go through JSON.stringify.
  */
 export function serializeEvent(id: number, d: MarketEventDraft): string {
+  const tail = `"marketTime":${JSON.stringify(d.marketTime)},"session":${JSON.stringify(d.session)}`;
   switch (d.kind) {
     case 'tick':
-      return JSON.stringify({
-        id,
-        ts: d.ts,
-        symbol: d.symbol,
-        price: d.price,
-        bid: d.bid,
-        ask: d.ask,
-        size: d.size,
-        volume: d.volume,
-        open: d.open,
-        high: d.high,
-        low: d.low,
-        prevClose: d.prevClose,
-        change: d.change,
-        changePct: d.changePct,
-        bidSize: d.bidSize,
-        askSize: d.askSize,
-        marketTime: d.marketTime,
-        session: d.session,
-        kind: d.kind,
-      });
+      return (
+        `{"id":${id},"ts":${d.ts},"symbol":${JSON.stringify(d.symbol)},"price":${d.price},"bid":${d.bid},"ask":${d.ask},` +
+        `"size":${d.size},"volume":${d.volume},"open":${d.open},"high":${d.high},"low":${d.low},"prevClose":${d.prevClose},` +
+        `"change":${d.change},"changePct":${d.changePct},"bidSize":${d.bidSize},"askSize":${d.askSize},${tail},"kind":"tick"}`
+      );
     case 'quote':
-      return JSON.stringify({
-        id,
-        ts: d.ts,
-        symbol: d.symbol,
-        bid: d.bid,
-        ask: d.ask,
-        bidSize: d.bidSize,
-        askSize: d.askSize,
-        marketTime: d.marketTime,
-        session: d.session,
-        kind: d.kind,
-      });
+      return (
+        `{"id":${id},"ts":${d.ts},"symbol":${JSON.stringify(d.symbol)},"bid":${d.bid},"ask":${d.ask},` +
+        `"bidSize":${d.bidSize},"askSize":${d.askSize},${tail},"kind":"quote"}`
+      );
     case 'status':
-      return JSON.stringify({ id, ts: d.ts, marketTime: d.marketTime, session: d.session, kind: d.kind });
+      return `{"id":${id},"ts":${d.ts},${tail},"kind":"status"}`;
   }
 }
 

@@ -7,13 +7,14 @@ import type { Bus } from './bus/bus.ts';
 import type { Conflicts } from './cluster/conflicts.ts';
 import type { EventLog } from './log/event-log.ts';
 import type { Hub } from './stream/hub.ts';
-import type { LoggedEvent } from './types.ts';
+import type { LoggedEvent, MarketEventKind } from './types.ts';
 
 export interface MetricsSources {
   log: EventLog;
   hub: Hub;
   bus: Bus;
-  generated: () => number;
+  /** Events generated and committed by this process, per kind. */
+  generated: () => Readonly<Record<MarketEventKind, number>>;
   generating: () => boolean;
   /** Observed as batches are broadcast, so made before the registry (see writeLatencyMetric). */
   writeLatency: WriteLatency;
@@ -52,7 +53,18 @@ export function createMetrics(sources: MetricsSources): Registry {
       },
     });
 
-  mirrored('ticktape_ticks_generated_total', 'Ticks this process generated and committed.', sources.generated);
+  // Ticks keep their own counter, as before event kinds: a dashboard of trades reads on unchanged.
+  mirrored('ticktape_ticks_generated_total', 'Ticks (trade prints) this process generated and committed.', () => sources.generated().tick);
+  new Counter({
+    name: 'ticktape_events_generated_total',
+    help: 'Market events this process generated and committed, by kind (tick, quote, status).',
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [kind, count] of Object.entries(sources.generated())) this.inc({ kind }, count);
+    },
+  });
   gauge('ticktape_generating', '1 while this process generates ticks (not paused, holding the role).', () => (sources.generating() ? 1 : 0));
   mirrored('ticktape_events_delivered_total', 'Tick events written to SSE clients (once per client).', () => hub.stats().delivered);
   mirrored('ticktape_replayed_events_total', 'Tick events replayed from the log to resuming clients.', () => hub.stats().replayed);

@@ -152,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
       log,
       hub,
       bus,
-      generated: () => generator?.generated() ?? 0,
+      generated: () => generator?.generated() ?? { tick: 0, quote: 0, status: 0 },
       generating: () => generator?.generating() ?? false,
       writeLatency,
       conflicts,

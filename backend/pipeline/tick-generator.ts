@@ -9,14 +9,15 @@ import { createMarket, eventsPerStep, marketStepSeconds } from '../simulator/mar
 import { resumeFromLog } from './checkpoint.ts';
 import { NotGeneratingError, type GeneratorControl } from './control.ts';
 import type { GeneratedPath, Pipeline } from './pipeline.ts';
+import type { MarketEventKind } from '../types.ts';
 
 export interface TickGenerator extends GeneratorControl {
   /** Continue the path from the log and start the clock (unless an admin paused this node). */
   start(): void;
   /** Stop the clock; the next start() resumes from the log again. */
   stop(): void;
-  /** Events this process generated. */
-  generated(): number;
+  /** Events of each kind this process generated and committed. */
+  generated(): Readonly<Record<MarketEventKind, number>>;
 }
 
 export interface TickGeneratorDeps {
@@ -35,7 +36,7 @@ export function createTickGenerator(deps: TickGeneratorDeps): TickGenerator {
   /** The path while started; null while stopped. */
   let path: GeneratedPath | null = null;
   let paused = false;
-  let generated = 0;
+  const generated: Record<MarketEventKind, number> = { tick: 0, quote: 0, status: 0 };
 
   const scheduler = createScheduler({
     intervalMs: config.interval,
@@ -43,7 +44,7 @@ export function createTickGenerator(deps: TickGeneratorDeps): TickGenerator {
     onTick: (ts) => {
       if (!path || (deps.mayGenerate && !deps.mayGenerate())) return;
       const batch = pipeline.stepBatch(path, ts);
-      if (batch) generated += batch.length;
+      if (batch) for (const event of batch) generated[event.kind]++;
     },
   });
 

@@ -62,14 +62,20 @@ test('ticks generated and the log\'s id range and size move with the feed', asyn
   assert.is(before.get('ticktape_log_healthy'), 1);
   assert.is(before.get('ticktape_log_oldest_id'), 1);
   assert.ok(before.get('ticktape_log_bytes')! > 0, 'the database file has a size');
-  // A fresh log written only by this process: every id in it was generated here.
-  assert.is(before.get('ticktape_ticks_generated_total'), before.get('ticktape_log_last_id'));
+  // A fresh log written only by this process: every id in it was generated here, as a tick, a
+  // quote or a status event, and ticks are also counted under the name they had before kinds.
+  const byKind = (m: Map<string, number>, kind: string) => m.get(`ticktape_events_generated_total{kind="${kind}"}`) ?? NaN;
+  const generated = byKind(before, 'tick') + byKind(before, 'quote') + byKind(before, 'status');
+  assert.is(generated, before.get('ticktape_log_last_id'));
+  assert.is(before.get('ticktape_ticks_generated_total'), byKind(before, 'tick'));
+  assert.ok(byKind(before, 'quote') > 0 && byKind(before, 'status') >= 1, 'quotes and the opening status were generated');
   assert.is(before.get('ticktape_log_events'), before.get('ticktape_log_last_id')! - before.get('ticktape_log_oldest_id')! + 1);
 
   const lastId = before.get('ticktape_log_last_id')!;
   await waitForLastId(server.url, lastId + 200);
   const after = await scrape();
-  assert.ok(after.get('ticktape_ticks_generated_total')! >= before.get('ticktape_ticks_generated_total')! + 200);
+  assert.ok(byKind(after, 'tick') + byKind(after, 'quote') + byKind(after, 'status') >= generated + 200);
+  assert.ok(after.get('ticktape_ticks_generated_total')! > before.get('ticktape_ticks_generated_total')!);
   assert.ok(after.get('ticktape_log_last_id')! >= lastId + 200);
   assert.ok(after.get('ticktape_log_events')! >= before.get('ticktape_log_events')! + 200);
   assert.ok(after.get('ticktape_log_bytes')! >= before.get('ticktape_log_bytes')!, 'the log does not shrink while it grows');

@@ -2,6 +2,7 @@
 // from it (README.md's table of codes, the OpenAPI document's examples) show the very message a
 // client gets. The type makes an entry without an example a compile error: a new code cannot be
 // left out of either.
+import { EVENT_KINDS } from '../types.ts';
 import { errors, type HttpError } from './errors.ts';
 
 export type ErrorName = keyof typeof errors;
@@ -13,7 +14,7 @@ export const ERROR_EXAMPLES: Examples = {
   badLastEventId: ['Last-Event-ID header', 'abc'],
   badEpoch: ['v1'],
   badInteger: ['history', '501', 'a whole number of prices per symbol from 0 to 500'],
-  badChoice: ['heartbeat', 'events', ['comment', 'event']],
+  badChoice: ['events', 'trade', EVENT_KINDS],
   notFound: ['GET', '/nope'],
   methodNotAllowed: ['DELETE', '/stream', 'HEAD, GET'],
   frontendMissing: [],

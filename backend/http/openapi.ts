@@ -16,11 +16,15 @@ import {
   EVENT_DATA_SCHEMAS,
   SSE_EVENT_SCHEMA,
   EPOCH_PATTERN,
+  MARKET_SESSIONS,
+  MARKET_TIME_PATTERN,
+  QUOTE_EXAMPLE,
   SSE_EVENTS,
+  STATUS_EXAMPLE,
   TICK_EXAMPLE,
   type JsonSchema,
 } from '../stream/event-schemas.ts';
-import { QUOTES_MAX_HISTORY } from '../types.ts';
+import { EVENT_KINDS, QUOTES_MAX_HISTORY } from '../types.ts';
 import { TICKS_DEFAULT_LIMIT, TICKS_MAX_LIMIT } from './api.ts';
 import { RETRY_AFTER_S } from './connection-limits.ts';
 import { ERROR_EXAMPLES, exampleErrors, type ErrorName } from './error-examples.ts';
@@ -92,7 +96,7 @@ const SYMBOL_SPEC: JsonSchema = {
     drift: { type: 'number', description: 'Annualised drift, e.g. 0.08.' },
     spreadBps: { type: 'number', minimum: 0, description: 'Full bid-ask spread in basis points of the price.' },
     beta: { type: 'number', description: 'Sensitivity to the common market factor; 1 when absent.' },
-    adv: { type: 'number', minimum: 0, description: 'Average daily volume in shares (market model v2).' },
+    adv: { type: 'number', minimum: 100, description: 'Average daily volume in shares: the expected volume of a regular session. Absent: the built-in figure for a built-in symbol, else about $1 bn of stock a day.' },
   },
 };
 
@@ -139,10 +143,22 @@ const SCHEMAS: Record<string, JsonSchema> = {
     required: ['lastEventId', 'quotes'],
     properties: {
       lastEventId: { type: 'integer', minimum: 0, description: 'The newest log id the quotes (and history) are consistent with.' },
-      quotes: { type: 'array', items: componentRef('Tick'), description: 'The latest tick of each requested symbol that has one.' },
+      quotes: {
+        type: 'array',
+        items: componentRef('Tick'),
+        description:
+          'The state of each requested symbol that has traded, in symbol order, as the `snapshot` of `/stream` gives it: its last trade, with the bid, ask and sizes of its current quote and `session` the market\'s current one.',
+      },
+      session: { enum: MARKET_SESSIONS, description: 'The market\'s current session: the newest event\'s. Absent while the log is empty.' },
+      marketTime: {
+        type: 'string',
+        format: 'date-time',
+        pattern: MARKET_TIME_PATTERN,
+        description: 'The newest event\'s simulated exchange time (of any kind, a `status` included). Absent while the log is empty.',
+      },
       history: {
         type: 'object',
-        description: 'Only with `?history=N`: per quoted symbol, the prices of its last N ticks, oldest first, the last being its quote\'s price.',
+        description: 'Only with `?history=N`: per quoted symbol, the prices of its last N trades, oldest first, the last being the price of its entry in `quotes`.',
         additionalProperties: { type: 'array', items: { type: 'number' }, maxItems: QUOTES_MAX_HISTORY },
       },
     },
@@ -151,7 +167,24 @@ const SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     required: ['ticks', 'next'],
     properties: {
-      ticks: { type: 'array', items: componentRef('Tick'), maxItems: TICKS_MAX_LIMIT, description: 'Ascending ids, all greater than `after`.' },
+      ticks: { type: 'array', items: componentRef('Tick'), maxItems: TICKS_MAX_LIMIT, description: 'Trades only (`kind` `tick`), ascending ids, all greater than `after`.' },
+      next: { type: ['integer', 'null'], minimum: 1, description: 'The `after` of the next page; null once caught up.' },
+    },
+  },
+  MarketEvent: {
+    description: 'One event of the log, of any kind; `kind` says which.',
+    oneOf: [componentRef('Tick'), componentRef('Quote'), componentRef('Status')],
+  },
+  EventsPage: {
+    type: 'object',
+    required: ['events', 'next'],
+    properties: {
+      events: {
+        type: 'array',
+        items: componentRef('MarketEvent'),
+        maxItems: TICKS_MAX_LIMIT,
+        description: 'Ascending ids, all greater than `after`; contiguous when neither `symbols` nor `events` filters them.',
+      },
       next: { type: ['integer', 'null'], minimum: 1, description: 'The `after` of the next page; null once caught up.' },
     },
   },
@@ -192,16 +225,35 @@ const PARAMETERS: Record<string, Json> = {
   symbols: {
     name: 'symbols',
     in: 'query',
-    description: 'Only these symbols (case-insensitive, comma-separated). Absent: every symbol. An unknown one is a `400` naming it.',
+    description:
+      'Only these symbols (case-insensitive, comma-separated). Absent: every symbol. An unknown one is a `400` naming it. `status` events have no symbol (they are market-wide) and pass every symbol filter.',
     style: 'form',
     explode: false,
     schema: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
     example: ['AAPL', 'MSFT'],
   },
+  events: {
+    name: 'events',
+    in: 'query',
+    description:
+      `Only these event kinds (comma-separated, lower case as the stream's \`event:\` field spells them: ${EVENT_KINDS.map((kind) => `\`${kind}\``).join(', ')}). Absent: every kind. Combines with \`symbols\`: \`symbols=AAPL&events=tick,status\` is AAPL's trades and every \`status\`. An empty value or another kind is a \`400\` \`BAD_PARAMETER\` naming \`events\`.`,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { enum: EVENT_KINDS }, minItems: 1 },
+    example: ['tick', 'quote'],
+  },
+  after: { name: 'after', in: 'query', description: 'Answer ids greater than this.', schema: { type: 'integer', minimum: 0, maximum: MAX_ID, default: 0 }, example: 1000 },
+  limit: {
+    name: 'limit',
+    in: 'query',
+    description: `At most this many events; a larger whole number is clamped to ${TICKS_MAX_LIMIT}.`,
+    schema: { type: 'integer', minimum: 1, default: TICKS_DEFAULT_LIMIT },
+    example: 2,
+  },
   lastEventId: {
     name: 'lastEventId',
     in: 'query',
-    description: 'Resume point for a first connection (`EventSource` cannot set headers): replay every tick with a greater id. The `Last-Event-ID` header wins over it.',
+    description: 'Resume point for a first connection (`EventSource` cannot set headers): replay every event with a greater id that passes the filters. The `Last-Event-ID` header wins over it.',
     schema: { type: 'integer', minimum: 0, maximum: MAX_ID },
     example: 1042,
   },
@@ -302,7 +354,7 @@ function adminToggle(action: 'pause' | 'resume'): Json {
   return {
     post: {
       operationId: `${action}Generating`,
-      summary: action === 'pause' ? 'Stop generating ticks' : 'Generate ticks again',
+      summary: action === 'pause' ? 'Stop generating events' : 'Generate events again',
       description: `${action === 'pause' ? 'Stops' : 'Restarts'} the generator of this node; idempotent. No body needed.`,
       tags: ['admin'],
       security: [{ adminToken: [] }],
@@ -317,10 +369,11 @@ function adminToggle(action: 'pause' | 'resume'): Json {
 const STREAM_DESCRIPTION = `Server-Sent Events (WHATWG HTML §9.2): \`200\` with \`Content-Type: text/event-stream\`, \`Cache-Control: no-cache\` and \`X-Accel-Buffering: no\`, sent at once. Each event is \`id:\` (the decimal log id), \`event:\` and one \`data:\` line of JSON, then a blank line; \`components.schemas.SseEvent\` describes one parsed event and ${Object.entries(SSE_EVENTS).map(([event, schema]) => `\`${schema}\` the \`data\` of \`${event}\``).join(', ')}.
 
 - The first line of the stream is \`retry: 3000\` (no blank line after it: it belongs to the first event's block).
-- No resume point: a \`snapshot\` (\`id:\` the newest log id, \`data:\` the latest tick per subscribed symbol), then live \`tick\` events.
-- Resume point N with oldestId − 1 ≤ N ≤ newestId: every tick with id > N matching the filter, in order, then live, with no gap and no duplicate.
+- The market events are \`tick\` (a trade), \`quote\` (a change of a symbol's best bid and offer) and \`status\` (a market-wide session change), each with \`id:\` its log id: one sequence for all three, so an unfiltered stream's ids are contiguous and a filtered one's strictly increasing. \`events\` selects kinds, \`symbols\` symbols (\`status\` passes every symbol filter). A client that listens for \`tick\` alone sees exactly the trades; the other events still move its last event ID, which resumes correctly.
+- No resume point: a \`snapshot\` (\`id:\` the newest log id, \`data:\` the state of each subscribed symbol that has traded, whatever \`events\` says), then live events.
+- Resume point N with oldestId − 1 ≤ N ≤ newestId: every event with id > N matching the filters, in order, then live, with no gap and no duplicate.
 - N older or newer than that: a \`reset\` (no \`id:\`), then a \`snapshot\`, then live.
-- With \`epoch\` in the query (empty or an epoch): a \`history\` event (no \`id:\`, \`data:\` \`{"epoch":…}\`, the history this node serves) comes before any \`snapshot\`, \`reset\` or \`tick\`: right after \`retry:\`, or after the first \`heartbeat\` with \`heartbeat=event\`. With \`epoch=E\` and a resume point: when E is not this node's epoch, a \`reset\` \`history\` and a \`snapshot\`, whatever N is (ids of another history are not these). Without \`epoch\`, N is a plain id. Every \`reset\` carries the node's \`epoch\`.
+- With \`epoch\` in the query (empty or an epoch): a \`history\` event (no \`id:\`, \`data:\` \`{"epoch":…}\`, the history this node serves) comes before any \`snapshot\`, \`reset\` or market event: right after \`retry:\`, or after the first \`heartbeat\` with \`heartbeat=event\`. With \`epoch=E\` and a resume point: when E is not this node's epoch, a \`reset\` \`history\` and a \`snapshot\`, whatever N is (ids of another history are not these). Without \`epoch\`, N is a plain id. Every \`reset\` carries the node's \`epoch\`.
 - A node that replaces its log with the cluster's history (a follower starting over) ends each stream with a \`reset\` \`history\` whose \`id:\` field is empty: it clears the client's last event ID, so the reconnect carries no \`Last-Event-ID\` and gets a snapshot of the new history. No snapshot follows it on that stream.
 - A comment line \`: keepalive\` every \`--heartbeat\` ms, with no blank line after it; with \`heartbeat=event\`, a \`heartbeat\` event instead (no \`id:\`), the first right after \`retry:\`.
 - A client that stops reading is disconnected once 1 MiB of output waits for it; it resumes from the log on reconnect.
@@ -331,12 +384,16 @@ Not served on a \`--role simulator\` node (\`404\`). \`HEAD\` answers the header
 const STREAM_EXAMPLE = `retry: 3000
 id: 1041
 event: snapshot
-data: [{"id":1030,"ts":1763919999880,"symbol":"AAPL","price":189.4,"bid":189.39,"ask":189.41,"size":200,"volume":1234200,"open":188.1,"high":190,"low":187.9,"prevClose":188,"change":1.4,"changePct":0.745}]
+data: [${JSON.stringify({ ...TICK_EXAMPLE, id: 1030, ts: 1763919999623, price: 189.4, bid: 189.4, ask: 189.42, size: 200, volume: 1234200, change: 1.4, changePct: 0.745, marketTime: '2026-03-02T10:13:56.650-05:00' })}]
 
 : keepalive
 id: 1042
 event: tick
 data: ${JSON.stringify(TICK_EXAMPLE)}
+
+id: 1054
+event: quote
+data: ${JSON.stringify(QUOTE_EXAMPLE)}
 
 `;
 
@@ -383,7 +440,14 @@ const PATHS: Record<string, Json> = {
       summary: 'The live feed as Server-Sent Events, with replay',
       description: STREAM_DESCRIPTION,
       tags: ['stream'],
-      parameters: [ref('parameters', 'symbols'), ref('parameters', 'lastEventId'), ref('parameters', 'heartbeat'), ref('parameters', 'epoch'), ref('parameters', 'Last-Event-ID')],
+      parameters: [
+        ref('parameters', 'symbols'),
+        ref('parameters', 'events'),
+        ref('parameters', 'lastEventId'),
+        ref('parameters', 'heartbeat'),
+        ref('parameters', 'epoch'),
+        ref('parameters', 'Last-Event-ID'),
+      ],
       responses: {
         '200': {
           description: 'The event stream; it stays open.',
@@ -404,7 +468,7 @@ const PATHS: Record<string, Json> = {
         ...errorResponses({
           ...SYMBOL_ERRORS,
           badLastEventId: '`Last-Event-ID` or `lastEventId` is not a non-negative integer up to 2^53 (an empty value too); the message says which.',
-          badChoice: '`heartbeat` is neither `comment` nor `event`.',
+          badChoice: '`events` is empty or names a kind other than `tick`, `quote` and `status`, or `heartbeat` is neither `comment` nor `event`; the message names the parameter.',
           badEpoch: '`epoch` is neither empty nor 16 lower-case hex digits; the message quotes it.',
           notFound: 'this node is a `--role simulator`, which does not serve the stream.',
           tooManyClients: '`--max-clients` streams are open on this node; retry after `Retry-After` seconds, or on another node.',
@@ -427,15 +491,16 @@ const PATHS: Record<string, Json> = {
   '/api/quotes': {
     get: {
       operationId: 'getQuotes',
-      summary: 'The latest tick per symbol',
-      description: 'With the newest log id they are consistent with, and with `history=N` each symbol\'s last N prices.',
+      summary: 'The state of each symbol, and the market\'s session',
+      description:
+        'Per symbol that has traded, its last trade with its current quote and the market\'s session (the entries of `/stream`\'s `snapshot`); the market\'s current `session` and the newest event\'s `marketTime`; the newest log id they are consistent with; and with `history=N` each symbol\'s last N trade prices.',
       tags: ['api'],
       parameters: [
         ref('parameters', 'symbols'),
         {
           name: 'history',
           in: 'query',
-          description: `Also answer \`history\`: per quoted symbol, the prices of its last N ticks, oldest first (fewer when the log retains fewer). Absent: no \`history\` field.`,
+          description: `Also answer \`history\`: per quoted symbol, the prices of its last N trades, oldest first (fewer when the log retains fewer). Absent: no \`history\` field.`,
           schema: { type: 'integer', minimum: 0, maximum: QUOTES_MAX_HISTORY },
           example: 3,
         },
@@ -444,8 +509,11 @@ const PATHS: Record<string, Json> = {
         '200': {
           description: 'The quotes.',
           content: json(componentRef('Quotes'), {
-            quotes: { value: { lastEventId: 1042, quotes: [TICK_EXAMPLE] } },
-            withHistory: { value: { lastEventId: 1042, quotes: [TICK_EXAMPLE], history: { AAPL: [189.38, 189.4, 189.42] } } },
+            quotes: { value: { lastEventId: 1054, quotes: [{ ...TICK_EXAMPLE, askSize: QUOTE_EXAMPLE.askSize }], session: 'regular', marketTime: QUOTE_EXAMPLE.marketTime } },
+            withHistory: {
+              value: { lastEventId: 1054, quotes: [{ ...TICK_EXAMPLE, askSize: QUOTE_EXAMPLE.askSize }], session: 'regular', marketTime: QUOTE_EXAMPLE.marketTime, history: { AAPL: [189.4, 189.4, 189.42] } },
+            },
+            empty: { summary: 'An empty log', value: { lastEventId: 0, quotes: [] } },
           }),
         },
         ...errorResponses({
@@ -459,25 +527,41 @@ const PATHS: Record<string, Json> = {
   '/api/ticks': {
     get: {
       operationId: 'getTicks',
-      summary: 'A page of the log',
-      description: 'Ticks with ids greater than `after`, ascending. An `after` older than the retained log starts at the oldest retained tick.',
+      summary: 'A page of the log\'s trades',
+      description:
+        'Trades only (`kind` `tick`, as before event kinds: a reader written for ticks pages through exactly the ticks), with ids greater than `after`, ascending; not contiguous, since quotes and status events have ids of the same sequence. An `after` older than the retained log starts at the oldest retained trade.',
       tags: ['api'],
-      parameters: [
-        { name: 'after', in: 'query', description: 'Answer ids greater than this.', schema: { type: 'integer', minimum: 0, maximum: MAX_ID, default: 0 }, example: 1000 },
-        {
-          name: 'limit',
-          in: 'query',
-          description: `At most this many ticks; a larger whole number is clamped to ${TICKS_MAX_LIMIT}.`,
-          schema: { type: 'integer', minimum: 1, default: TICKS_DEFAULT_LIMIT },
-          example: 2,
-        },
-        ref('parameters', 'symbols'),
-      ],
+      parameters: [ref('parameters', 'after'), ref('parameters', 'limit'), ref('parameters', 'symbols')],
       responses: {
-        '200': { description: 'The page.', content: json(componentRef('TicksPage'), { page: { value: { ticks: [{ ...TICK_EXAMPLE, id: 1001 }, { ...TICK_EXAMPLE, id: 1002 }], next: 1002 } } }) },
+        '200': { description: 'The page.', content: json(componentRef('TicksPage'), { page: { value: { ticks: [{ ...TICK_EXAMPLE, id: 1001 }, { ...TICK_EXAMPLE, id: 1004 }], next: 1004 } } }) },
         ...errorResponses({
           ...SYMBOL_ERRORS,
           badInteger: '`after` is not a non-negative integer up to 2^53, or `limit` not an integer ≥ 1.',
+          logUnavailable: 'the event log is unusable.',
+        }),
+      },
+    },
+  },
+  '/api/events': {
+    get: {
+      operationId: 'getEvents',
+      summary: 'A page of the log: events of every kind',
+      description:
+        'Events of every kind (or those `events` names) with ids greater than `after`, ascending: contiguous when neither `symbols` nor `events` filters them. Paged as `/api/ticks`. An `after` older than the retained log starts at the oldest retained event.',
+      tags: ['api'],
+      parameters: [ref('parameters', 'after'), ref('parameters', 'limit'), ref('parameters', 'symbols'), ref('parameters', 'events')],
+      responses: {
+        '200': {
+          description: 'The page.',
+          content: json(componentRef('EventsPage'), {
+            page: { value: { events: [STATUS_EXAMPLE, { ...QUOTE_EXAMPLE, id: 2, marketTime: STATUS_EXAMPLE.marketTime }], next: 2 } },
+            trades: { summary: '`events=tick`', value: { events: [TICK_EXAMPLE], next: null } },
+          }),
+        },
+        ...errorResponses({
+          ...SYMBOL_ERRORS,
+          badInteger: '`after` is not a non-negative integer up to 2^53, or `limit` not an integer ≥ 1.',
+          badChoice: '`events` is empty or names a kind other than `tick`, `quote` and `status`.',
           logUnavailable: 'the event log is unusable.',
         }),
       },
@@ -573,7 +657,7 @@ const ANY_ROUTE_ERRORS: Json = (() => {
   };
 })();
 
-const DESCRIPTION = `A stock-ticker feed simulator: simulated ticks in a gap-free log, served live and replayable as Server-Sent Events, and as JSON.
+const DESCRIPTION = `A stock-ticker feed simulator: simulated market events (trades, quotes and session changes, one id sequence) in a gap-free log, served live and replayable as Server-Sent Events, and as JSON.
 
 - Every answer carries \`X-Content-Type-Options: nosniff\`.
 - The read-only routes (every one but \`/api/admin/*\`) may be read from other origins, errors included: \`Access-Control-Allow-Origin: *\` by default; with \`--cors-origin\` a list of origins, the request's \`Origin\` echoed back when listed (no header otherwise) and \`Vary: Origin\`. A CORS preflight (\`OPTIONS\` with \`Access-Control-Request-Method\`) is a \`204\` on those paths. Admin routes send no CORS header at all, preflights included: they are for operators' tools, not for pages.

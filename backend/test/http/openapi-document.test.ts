@@ -19,7 +19,8 @@ import { openApiDocument } from '../../http/openapi.ts';
 import { openLog } from '../../log/log.ts';
 import { silentLogger } from '../../logger.ts';
 import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
-import { SSE_EVENTS, TICK_EXAMPLE } from '../../stream/event-schemas.ts';
+import { EVENT_KEYS } from '../../log/event-json.ts';
+import { QUOTE_EXAMPLE, SSE_EVENTS, STATUS_EXAMPLE, TICK_EXAMPLE } from '../../stream/event-schemas.ts';
 import { createHub } from '../../stream/hub.ts';
 import { OPENAPI_FILE, staleDocuments } from '../../../scripts/lib/api-documents.ts';
 import { ROOT } from '../../../scripts/lib/readme.ts';
@@ -81,20 +82,40 @@ test('the event schema files are valid JSON Schema 2020-12 and accept their exam
   }
 });
 
-test('a tick with fields added by later issues still validates; one missing a contract field does not', () => {
-  const validate = strictAjv().compile(readEventSchema('tick'));
-  const v2 = { ...TICK_EXAMPLE, kind: 'tick', marketTime: '2026-03-02T09:30:00.250-05:00', session: 'regular', bidSize: 300, askSize: 500 };
-  assert.ok(validate(v2));
-  const { changePct: _, ...missing } = TICK_EXAMPLE;
-  assert.not.ok(validate(missing));
+test('each market event has its kind\'s keys, all required, and later fields still validate; a missing or malformed one does not', () => {
+  const ajv = strictAjv();
+  const examples = { tick: TICK_EXAMPLE, quote: QUOTE_EXAMPLE, status: STATUS_EXAMPLE };
+  for (const [kind, example] of Object.entries(examples)) {
+    const schema = readEventSchema(kind);
+    // The schema's keys are the wire order of the log's serialisation (log/event-json.ts).
+    assert.equal(Object.keys(schema.properties), EVENT_KEYS[kind as keyof typeof EVENT_KEYS]);
+    assert.equal(schema.required, EVENT_KEYS[kind as keyof typeof EVENT_KEYS]);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(example), `${kind}: ${ajv.errorsText(validate.errors)}`);
+    assert.ok(validate({ ...example, addedLater: 1 }), `${kind} with a field a later issue adds`);
+    const { marketTime: _, ...missing } = example;
+    assert.not.ok(validate(missing), `${kind} without marketTime`);
+    assert.not.ok(validate({ ...example, marketTime: '2026-03-02T09:30:00Z' }), `${kind} with a market time without the New York offset`);
+    assert.not.ok(validate({ ...example, session: 'open' }), `${kind} with an unknown session`);
+    for (const other of Object.keys(examples).filter((k) => k !== kind)) {
+      assert.not.ok(validate({ ...example, kind: other }), `${kind} calling itself ${other}`);
+    }
+  }
+  const tick = ajv.compile(readEventSchema('tick'));
+  assert.not.ok(tick({ ...TICK_EXAMPLE, bidSize: 1.5 }), 'a fractional size');
+  assert.not.ok(tick({ ...TICK_EXAMPLE, askSize: -100 }), 'a negative size');
 });
 
 test('a parsed SSE event of an unknown type is not one of ours, and ours need their ids', () => {
   const checker = new OpenApiChecker(doc);
   const validate = checker.schema('SseEvent');
   assert.ok(validate({ event: 'tick', id: '1042', data: JSON.stringify(TICK_EXAMPLE) }));
+  assert.ok(validate({ event: 'quote', id: '1054', data: JSON.stringify(QUOTE_EXAMPLE) }));
+  assert.ok(validate({ event: 'status', id: '1', data: JSON.stringify(STATUS_EXAMPLE) }));
   assert.ok(validate({ event: 'reset', data: '{"reason":"unknown","oldestId":1,"latestId":2}' }));
   assert.not.ok(validate({ event: 'tick', data: '{}' }), 'a tick without an id');
+  assert.not.ok(validate({ event: 'quote', data: JSON.stringify(QUOTE_EXAMPLE) }), 'a quote without an id');
+  assert.not.ok(validate({ event: 'status', id: '', data: JSON.stringify(STATUS_EXAMPLE) }), 'a status with an empty id');
   assert.not.ok(validate({ event: 'reset', id: '5', data: '{}' }), 'a reset with an id');
 });
 

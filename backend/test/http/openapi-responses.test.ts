@@ -17,7 +17,7 @@ import { OpenApiChecker, type SeenAnswer } from '../helpers/openapi.ts';
 import { redisAvailable, redisRequired, redisSuite, startRedis } from '../helpers/redis-server.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { connectSse, type SseConnection } from '../helpers/sse-client.ts';
-import { waitForLastId } from '../helpers/http.ts';
+import { waitForLastId, waitUntil } from '../helpers/http.ts';
 import { appendForeignEntry, waitForHealth } from '../cluster/fixtures.ts';
 
 const TOKEN = 's3cret';
@@ -61,8 +61,9 @@ async function checkStream(base: TestServer, pathAndQuery: string, headers: Reco
 
 test.before(async () => {
   await ensureFrontendBuilt();
-  server = await startTestServer({ interval: 20, symbols: 'AAPL,MSFT', seed: 1, 'admin-token': TOKEN });
-  await waitForLastId(server.url, 4);
+  // 6 events a batch: room for a trade per symbol and step (the default 100 a second gives 2 at 20 ms, only quotes).
+  server = await startTestServer({ interval: 20, 'max-events-per-second': 300, symbols: 'AAPL,MSFT', seed: 1, 'admin-token': TOKEN });
+  await waitUntil(async () => (await (await fetch(`${server.url}/api/ticks?limit=1`)).json()).ticks.length > 0, 'a first trade');
   // The document under test is the one the server serves.
   checker = new OpenApiChecker(await (await fetch(`${server.url}/openapi.json`)).json());
 });
@@ -94,6 +95,8 @@ test('GET /stream: the 200 stream (with epoch= too), HEAD, and a 400 for each ma
   await checkStream(server, '/stream?symbols=AAPL,', {}, 400);
   await checkStream(server, '/stream?lastEventId=-1', {}, 400);
   await checkStream(server, '/stream?heartbeat=events', {}, 400);
+  await checkStream(server, '/stream?events=tick,status&symbols=MSFT', {}, 200);
+  await checkStream(server, '/stream?events=trade', {}, 400);
   await checkStream(server, '/stream?heartbeat=event', {}, 200);
   await checkStream(server, '/stream?epoch=', {}, 200);
   await checkStream(server, '/stream?epoch=0123456789abcdef&lastEventId=1', {}, 200);
@@ -108,25 +111,38 @@ test('GET /stream: the 200 stream (with epoch= too), HEAD, and a 400 for each ma
   await checkStream(server, '/stream', { 'Last-Event-ID': 'abc' }, 400);
 });
 
-test('GET /api/symbols, /api/quotes (with and without history), /api/ticks (a full and a short page)', async () => {
+test('GET /api/symbols, /api/quotes (with and without history), /api/ticks and /api/events (a full and a short page)', async () => {
   await check(server, 'GET', '/api/symbols', {}, 200);
-  await check(server, 'GET', '/api/quotes', {}, 200);
+  const quotes = JSON.parse((await check(server, 'GET', '/api/quotes', {}, 200)).text);
+  assert.ok(quotes.session && quotes.marketTime, 'the market\'s session and clock');
   const withHistory = await check(server, 'GET', '/api/quotes?symbols=AAPL&history=3', {}, 200);
   assert.ok(JSON.parse(withHistory.text).history.AAPL.length > 0);
-  const full = await check(server, 'GET', '/api/ticks?after=0&limit=2', {}, 200);
-  assert.is(JSON.parse(full.text).next, 2);
+  const full = JSON.parse((await check(server, 'GET', '/api/ticks?after=0&limit=2', {}, 200)).text);
+  assert.is(full.next, full.ticks[1].id);
   const short = await check(server, 'GET', '/api/ticks?after=1&symbols=MSFT', {}, 200);
   assert.is(JSON.parse(short.text).next, null);
+  const events = JSON.parse((await check(server, 'GET', '/api/events?after=0&limit=3', {}, 200)).text);
+  assert.equal(events.events.map((e: { id: number }) => e.id), [1, 2, 3]);
+  assert.is(events.next, 3);
+  const statuses = JSON.parse((await check(server, 'GET', '/api/events?symbols=MSFT&events=status', {}, 200)).text);
+  assert.ok(statuses.events.length > 0 && statuses.events.every((e: { kind: string }) => e.kind === 'status'));
+  assert.is(statuses.next, null);
 });
 
-test('/api/quotes and /api/ticks: a 400 for each malformed parameter', async () => {
-  for (const route of ['/api/quotes', '/api/ticks']) {
+test('/api/quotes, /api/ticks and /api/events: a 400 for each malformed parameter', async () => {
+  for (const route of ['/api/quotes', '/api/ticks', '/api/events']) {
     await check(server, 'GET', `${route}?symbols=NOPE`, {}, 400);
     await check(server, 'GET', `${route}?symbols=`, {}, 400);
   }
   await check(server, 'GET', '/api/quotes?history=501', {}, 400);
-  await check(server, 'GET', '/api/ticks?after=-1', {}, 400);
-  await check(server, 'GET', '/api/ticks?limit=0', {}, 400);
+  for (const route of ['/api/ticks', '/api/events']) {
+    await check(server, 'GET', `${route}?after=-1`, {}, 400);
+    await check(server, 'GET', `${route}?limit=0`, {}, 400);
+  }
+  for (const events of ['trade', '', 'tick,Quote']) {
+    const answer = await check(server, 'GET', `/api/events?events=${events}`, {}, 400);
+    assert.match(JSON.parse(answer.text).error, /^events: expected one of tick, quote, status, got /);
+  }
 });
 
 test('GET /healthz and GET /metrics', async () => {
@@ -241,6 +257,7 @@ test('a server without a built frontend, an admin token or a usable log: 503s an
     await check(broken, 'GET', '/healthz', {}, 503);
     await check(broken, 'GET', '/api/quotes', {}, 503);
     await check(broken, 'GET', '/api/ticks', {}, 503);
+    await check(broken, 'GET', '/api/events', {}, 503);
   } finally {
     await broken.close();
   }

@@ -1,7 +1,8 @@
-// Real streamed events against their published schemas: the `data` of every snapshot, tick (live
-// and replayed), reset (each reason) heartbeat and history validates against the committed schema file of its event type
-// (backend/stream/schemas/), and each parsed event against the OpenAPI document's SseEvent (its
-// type, its id or none). A field the server sends differently from the schema fails here.
+// Real streamed events against their published schemas: the `data` of every snapshot, market event
+// of each kind (tick, quote, status: live and replayed), reset (each reason), heartbeat and history
+// validates against the committed schema file of its event type (backend/stream/schemas/), and each
+// parsed event against the OpenAPI document's SseEvent (its type, its id or none). A field the
+// server sends differently from the schema fails here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ValidateFunction } from 'ajv';
@@ -12,15 +13,22 @@ import { OpenApiChecker, readEventSchema, readOpenApiDocument, strictAjv } from 
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectSse, type SseEvent } from '../helpers/sse-client.ts';
 
-const RETENTION = 30;
+const RETENTION = 300;
+/** The market events of one stream, and what a stream must show of them to have shown every kind. */
+const MARKET_KINDS = ['tick', 'quote', 'status'];
 let server: TestServer;
 const ajv = strictAjv();
 const dataSchemas = new Map<string, ValidateFunction>(Object.keys(SSE_EVENTS).map((event) => [event, ajv.compile(readEventSchema(event))]));
 const sseEvent = new OpenApiChecker(readOpenApiDocument()).schema('SseEvent');
 
 test.before(async () => {
-  server = await startTestServer({ interval: 10, symbols: 'AAPL,MSFT', seed: 1, retention: RETENTION });
-  await waitForLastId(server.url, 4);
+  // A trading day every ~35 batches (30-minute steps over 04:00–20:00), so a few seconds show every
+  // session change; 6 events a batch leave room for a trade per symbol (a trade and the quote it
+  // leaves, after the quote of the step's move).
+  server = await startTestServer({
+    interval: 20, speed: 90000, hours: 'extended', 'max-events-per-second': 300, symbols: 'AAPL,MSFT', seed: 1, retention: RETENTION,
+  });
+  await waitUntil(async () => (await getJson(`${server.url}/api/ticks?limit=1`)).body.ticks.length > 0, 'a first trade');
 });
 test.after(() => server.close());
 
@@ -46,18 +54,32 @@ async function eventsOf(query: string, until: (events: SseEvent[]) => boolean): 
   }
 }
 
-test('a first connection: the snapshot and live ticks validate', async () => {
-  const events = await eventsOf('', (seen) => seen.filter((e) => e.event === 'tick').length >= 5);
+/** The `session` of each status event seen. */
+const sessionsOf = (events: SseEvent[]) => new Set(events.filter((e) => e.event === 'status').map((e) => JSON.parse(e.data).session));
+
+test('a first connection: the snapshot and live events of every kind, a status of every session, validate', async () => {
+  const events = await eventsOf('', (seen) => seen.filter((e) => e.event === 'tick').length >= 5 && seen.some((e) => e.event === 'quote') && sessionsOf(seen).size === 4);
   assert.is(events[0].event, 'snapshot');
-  assert.ok(JSON.parse(events[0].data).length > 0, 'a snapshot with ticks in it');
+  assert.ok(JSON.parse(events[0].data).length > 0, 'a snapshot with entries in it');
+  assert.equal([...sessionsOf(events)].sort(), ['after-hours', 'closed', 'pre-market', 'regular']);
   assertValid(events);
 });
 
-test('a filtered resume: replayed ticks validate', async () => {
+test('a filtered resume: replayed and live events of every kind validate, and are MSFT\'s or market-wide', async () => {
   const { body } = await getJson(`${server.url}/healthz`);
   const from = body.lastEventId - 5;
-  const events = await eventsOf(`?symbols=msft&lastEventId=${from}`, (seen) => seen.length >= 3);
-  assert.ok(events.every((e) => e.event === 'tick'));
+  const events = await eventsOf(`?symbols=msft&lastEventId=${from}`, (seen) => MARKET_KINDS.every((kind) => seen.some((e) => e.event === kind)));
+  for (const event of events) {
+    assert.ok(MARKET_KINDS.includes(event.event), `${event.event} is a market event`);
+    if (event.event !== 'status') assert.is(JSON.parse(event.data).symbol, 'MSFT');
+  }
+  assertValid(events);
+});
+
+test('events=quote,status: only those kinds, and they validate', async () => {
+  const events = await eventsOf('?events=quote,status', (seen) => seen.some((e) => e.event === 'quote') && seen.some((e) => e.event === 'status'));
+  assert.is(events[0].event, 'snapshot');
+  assert.ok(events.slice(1).every((e) => e.event === 'quote' || e.event === 'status'), 'no tick');
   assertValid(events);
 });
 
@@ -76,7 +98,7 @@ test('a resume point retention has pruned: reset "expired", then the snapshot, v
   assertValid(events);
 });
 
-test('heartbeat=event: the heartbeat (no id) and the snapshot and ticks after it validate', async () => {
+test('heartbeat=event: the heartbeat (no id) and the snapshot and events after it validate', async () => {
   const events = await eventsOf('?heartbeat=event', (seen) => seen.filter((e) => e.event === 'tick').length >= 2);
   assert.is(events[0].event, 'heartbeat');
   assert.is(events[0].id, undefined);

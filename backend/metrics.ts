@@ -66,8 +66,8 @@ export function createMetrics(sources: MetricsSources): Registry {
     },
   });
   gauge('ticktape_generating', '1 while this process generates ticks (not paused, holding the role).', () => (sources.generating() ? 1 : 0));
-  mirrored('ticktape_events_delivered_total', 'Tick events written to SSE clients (once per client).', () => hub.stats().delivered);
-  mirrored('ticktape_replayed_events_total', 'Tick events replayed from the log to resuming clients.', () => hub.stats().replayed);
+  mirrored('ticktape_events_delivered_total', 'Market events (ticks, quotes, status) written to SSE clients, once per client.', () => hub.stats().delivered);
+  mirrored('ticktape_replayed_events_total', 'Market events replayed from the log to resuming clients.', () => hub.stats().replayed);
   mirrored('ticktape_slow_client_disconnects_total', 'SSE clients cut off because their unsent output passed the cap.', () => hub.stats().slowDisconnects);
   gauge('ticktape_stream_clients', 'Connected SSE clients.', () => hub.stats().clients);
   gauge('ticktape_bus_up', '1 while the bus can replicate (always 1 for the in-process bus), 0 while Redis is down.', () =>

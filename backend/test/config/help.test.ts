@@ -13,6 +13,9 @@ const EVERY_OPTION: [string, string][] = [
   ['--config', 'TICKTAPE_CONFIG'],
   ['--interval', 'TICKTAPE_INTERVAL_MS'],
   ['--speed', 'TICKTAPE_SPEED'],
+  ['--hours', 'TICKTAPE_HOURS'],
+  ['--start-date', 'TICKTAPE_START_DATE'],
+  ['--max-events-per-second', 'TICKTAPE_MAX_EVENTS_PER_SECOND'],
   ['--seed', 'TICKTAPE_SEED'],
   ['--retention', 'TICKTAPE_RETENTION'],
   ['--heartbeat', 'TICKTAPE_HEARTBEAT_MS'],
@@ -25,7 +28,7 @@ const EVERY_OPTION: [string, string][] = [
   ['--metrics-token', 'TICKTAPE_METRICS_TOKEN'],
 ];
 
-test('the option table is exactly the contract\'s options', () => {
+test('the option table is exactly the contract\'s options and the market model\'s', () => {
   assert.equal(
     Object.values(OPTIONS).map((o) => [o.flag, o.env]),
     EVERY_OPTION,

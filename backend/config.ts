@@ -282,7 +282,7 @@ export const OPTIONS = {
     flag: '--hours', env: 'TICKTAPE_HOURS', arg: 'HOURS', defaultText: '`regular`',
     meaning:
       'sessions simulated, New York time: `regular` 09:30–16:00, or `extended`, which adds pre-market 04:00–09:30 and ' +
-      'after-hours 16:00–20:00. On a log started with other hours the tape continues from the log's newest events under these (its checkpoint is for the other hours)',
+      'after-hours 16:00–20:00. On a log started with other hours the tape continues from the log\'s newest events under these (its checkpoint is for the other hours)',
     parse: tradingHours, fallback: 'regular',
   }),
   startDate: option({

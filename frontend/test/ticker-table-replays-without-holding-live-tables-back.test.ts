@@ -7,11 +7,11 @@ import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { openLog } from '../../backend/log/log.ts';
 import type { TickDraft } from '../../backend/types.ts';
-import { contiguity, getJson, waitUntil } from '../../backend/test/helpers/http.ts';
+import { contiguity, waitUntil } from '../../backend/test/helpers/http.ts';
 import { startTestServer, tempDir, type TestServer } from '../../backend/test/helpers/server.ts';
 import { browserSuite } from './helpers/browser.ts';
 import { embedPage, startPageServer, type PageServer } from './helpers/page-server.ts';
-import { eventSources, installPageRecorder, TickerTableHarness } from './helpers/ticker-table-harness.ts';
+import { eventSources, installPageRecorder, logTickIds, TickerTableHarness } from './helpers/ticker-table-harness.ts';
 
 const test = browserSuite<{ server: TestServer; pages: PageServer }>('ticker-table replays without holding live tables back');
 const PREFILLED = 100_000;
@@ -55,17 +55,7 @@ test.before(async (state) => {
   test.cleanup(() => state.pages.close());
 });
 
-/** Every log id after `after` up to `upTo`, paging through /api/ticks. */
-async function logIds(server: TestServer, after: number, upTo: number): Promise<number[]> {
-  const ids: number[] = [];
-  let next: number | null = after;
-  while (next !== null && next < upTo) {
-    const { body }: { body: { ticks: { id: number }[]; next: number | null } } = await getJson(`${server.url}/api/ticks?after=${next}&limit=10000`);
-    for (const t of body.ticks) if (t.id <= upTo) ids.push(t.id);
-    next = body.next;
-  }
-  return ids;
-}
+const logIds = (server: TestServer, after: number, upTo: number) => logTickIds(server.url, after, upTo);
 
 test('the live table keeps advancing while another replays the log from 0, then they share one stream', async ({ page, server, pages }) => {
   await page.addInitScript(installPageRecorder);

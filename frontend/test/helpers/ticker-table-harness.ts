@@ -61,6 +61,23 @@ export function eventSources(page: Page): Promise<{ url: string; open: boolean }
   );
 }
 
+/**
+ * The ids of the log's trades (what `ticker-tick` dispatches) after `after` up to `upTo`, paging
+ * through `GET /api/ticks` of the server at `serverUrl`. Quotes and status events take ids between
+ * them, so a table's tick ids are checked against these rather than for contiguity.
+ */
+export async function logTickIds(serverUrl: string, after: number, upTo: number): Promise<number[]> {
+  const ids: number[] = [];
+  let next: number | null = after;
+  while (next !== null && next < upTo) {
+    const res = await fetch(`${serverUrl}/api/ticks?after=${next}&limit=10000`);
+    const body = (await res.json()) as { ticks: { id: number }[]; next: number | null };
+    for (const t of body.ticks) if (t.id <= upTo) ids.push(t.id);
+    next = body.next;
+  }
+  return ids;
+}
+
 export class TickerTableHarness {
   constructor(
     readonly page: Page,

@@ -1,8 +1,10 @@
-// The demo page's behaviour: filter, replay panel, embed snippet, health pills, theme switch.
+// The demo page's behaviour: filter, replay panel, embed snippet, health pills, theme switch, and
+// the simulated market clock.
 // The component itself comes from ticktape.js (loaded by index.html), as it would for any embedder.
 // Every URL is relative to the page, never to the origin: behind a reverse proxy the page lives at
 // a prefix (`https://example.com/ticktape/`) and so does everything it uses.
-import type { TickerTable } from '../src/ticker-table/ticker-table.component.ts';
+import type { TickerMarketDetail, TickerTable } from '../src/ticker-table/ticker-table.component.ts';
+import { marketClockText } from './market-clock.ts';
 
 interface SymbolSpec {
   symbol: string;
@@ -176,6 +178,19 @@ async function refreshHealth(): Promise<void> {
   }
 }
 
+// ---- market clock -------------------------------------------------------------------------------
+
+/** The live table's market clock (New York time from `marketTime`); hidden until a server with sessions tells one. */
+function showMarket(market: TickerMarketDetail | null): void {
+  if (!market) return;
+  const time = $<HTMLTimeElement>('market-time');
+  time.dateTime = market.marketTime;
+  time.textContent = marketClockText(market);
+  $('market-clock').hidden = false;
+}
+
+liveTable.addEventListener('ticker-market', (event) => showMarket(event.detail));
+
 // ---- theme --------------------------------------------------------------------------------------
 
 const themeButtons = [...document.querySelectorAll<HTMLButtonElement>('[data-theme-choice]')];
@@ -201,6 +216,8 @@ try {
   // ignore
 }
 
+// ticktape.js (loaded first) may have defined the table and heard the market already.
+showMarket(liveTable.market ?? null);
 const initial = new URL(location.href).searchParams.get('symbols') ?? '';
 applyFilter(initial);
 void refreshHealth();

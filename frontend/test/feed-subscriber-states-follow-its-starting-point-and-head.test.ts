@@ -75,11 +75,11 @@ test('catching-up → caught-up once its head is delivered: replaying, counting 
   assert.ok(sub.streamOpened(), 'its head is still to be learnt');
   sub.learnHead({ lastEventId: 4, quotes: [ticks[2], ticks[3]] });
   assert.is(sub.head, 3, 'the newest AAPL tick');
-  sub.tick(ticks[0]);
-  sub.tick(ticks[1]); // not ours, but brings the cursor along
+  sub.receive({ kind: 'tick', event: ticks[0] });
+  sub.receive({ kind: 'tick', event: ticks[1] }); // not ours, but brings the cursor along
   assert.is(sub.state, 'catching-up');
   assert.is(sub.cursor, 2);
-  sub.tick(ticks[2]);
+  sub.receive({ kind: 'tick', event: ticks[2] });
   assert.is(sub.state, 'caught-up');
   assert.is(sub.status.caughtUp, 2);
   assert.equal(r.log.states, ['replaying', 'live']);
@@ -117,13 +117,13 @@ test('caught-up → catching-up when the connection drops: the head is learnt ag
 
 test('reset → waiting: the cursor is dropped and ticks ignored until the snapshot rebuilds it', () => {
   const { log, ticks, sub, r } = setup([], 0);
-  for (const t of ticks) sub.tick(t);
+  for (const t of ticks) sub.receive({ kind: 'tick', event: t });
   sub.reset({ reason: 'expired', oldestId: 5, latestId: 6 });
   assert.is(sub.state, 'waiting');
   assert.is(sub.cursor, null);
   assert.is(r.log.resets, 1);
   const later = log.append('AAPL');
-  sub.tick(later);
+  sub.receive({ kind: 'tick', event: later });
   assert.is(r.log.ticks.length, 4, 'no tick without a starting point');
   sub.snapshot([later], later.id);
   assert.is(sub.state, 'caught-up');

@@ -19,13 +19,16 @@ test.before(async (state) => {
   test.cleanup(() => state.pages.close());
 });
 
-const ALL = ['Symbol', 'Last', 'Change', 'Change %', 'Bid', 'Ask', 'Volume', 'Trend'];
+/** With the quote sizes a server running market model 2 sends; without them there are no size columns. */
+const WITH_SIZES = ['Symbol', 'Last', 'Change', 'Change %', 'Bid size', 'Bid', 'Ask', 'Ask size', 'Volume', 'Trend'];
+const ALL = WITH_SIZES.filter((c) => !c.endsWith(' size'));
 const without = (...hidden: string[]) => ALL.filter((c) => !hidden.includes(c));
 
 // The breakpoints are widths inside the table's 1 px border.
 const BORDERS = 2;
 // Each width is the narrowest of its layout: the columns listed must fit it without scrolling.
 const LAYOUTS: { width: number; columns: string[]; names: boolean }[] = [
+  { width: 900 + BORDERS, columns: WITH_SIZES, names: true },
   { width: 740 + BORDERS, columns: ALL, names: true },
   { width: 580 + BORDERS, columns: without('Bid', 'Ask'), names: true },
   { width: 500 + BORDERS, columns: without('Bid', 'Ask', 'Volume'), names: true },
@@ -45,7 +48,9 @@ test('the columns follow the table’s own width, and the ones shown fit it', as
     const table = new TickerTableHarness(page, `#w${width}`);
     await table.waitForRows(3);
     await page.waitForFunction((id) => !!document.getElementById(id)!.shadowRoot!.querySelector('[part~="name"]:not(:empty)'), `w${width}`);
-    assert.equal(await table.visibleColumnHeaders(), columns, `columns at ${width} px`);
+    const sizes = (await table.quotes()).some((q) => q.bidSize !== undefined);
+    const expected = sizes ? columns : columns.filter((c) => !c.endsWith(' size'));
+    assert.equal(await table.visibleColumnHeaders(), expected, `columns at ${width} px`);
     const fit = await page.$eval(`#w${width}`, (el) => {
       const scroller = el.shadowRoot!.querySelector('[role="region"]')!;
       const names = [...el.shadowRoot!.querySelectorAll('[part~="name"]')];

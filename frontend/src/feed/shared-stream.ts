@@ -4,10 +4,15 @@
 // one replaying table's own.
 //
 // The stream is opened for the union of its subscribers' symbols. Each subscriber has a cursor:
-// "every tick of mine with an id up to here has been delivered to me". The stream is gap-free and
-// ordered, so a stream opened from the lowest cursor serves everyone: a subscriber drops ticks at or
-// below its own cursor. When the union changes the stream is re-opened from that lowest cursor, so
-// nobody loses a tick across the switch.
+// "every event of mine with an id up to here has been delivered to me". The stream is gap-free and
+// ordered, so a stream opened from the lowest cursor serves everyone: a subscriber drops events at
+// or below its own cursor. When the union changes the stream is re-opened from that lowest cursor,
+// so nobody loses an event across the switch, and nobody gets one twice.
+//
+// Events are of three kinds sharing that one id sequence (market model 2): `tick` (a trade),
+// `quote` (a symbol's best bid and offer) and `status` (the market's session; no symbol, so every
+// symbol filter passes it). Cursors move over all three alike; a server that sends only `tick`
+// (before model 2) simply never fires the other two listeners.
 //
 // Protocol facts relied on (WHATWG HTML, "Server-sent events", and the README's stream contract):
 // - the browser reconnects by itself after a network error and sends `Last-Event-ID`, which the
@@ -22,13 +27,25 @@
 // (Over ~350 lines on purpose: the connection's states and every transition between them, which
 // are the EventSource's handlers and the reconciliation, stay in this one file.)
 
-import type { QuotesAnswer, Tick } from '../../../backend/types.ts';
+import type { QuotesAnswer } from '../../../backend/types.ts';
 import { coalescingRunner } from './coalesce.ts';
 import { backOff, diagnose, explain, fetchJson, isRefusal, type Problem } from './requests.ts';
 import { lowestCursor, sameSymbols, Subscriber, unionOf, type SubscriberStream } from './subscriber.ts';
-import type { EventSourceLike, FeedEnvironment, FeedListener, ResetInfo, SubscribeOptions } from './types.ts';
+import type {
+  EventSourceLike,
+  FeedEnvironment,
+  FeedEvent,
+  FeedListener,
+  FeedTick,
+  MarketInfo,
+  ResetInfo,
+  SubscribeOptions,
+} from './types.ts';
 import { quotesUrl, streamUrl } from './urls.ts';
 import { SilenceWatchdog, type WatchdogState } from './watchdog.ts';
+
+/** The SSE event types that carry events of the log (each with an `id:`). */
+const EVENT_KINDS = ['tick', 'quote', 'status'] as const satisfies readonly FeedEvent['kind'][];
 
 // EventSource.readyState values.
 const CONNECTING = 0;
@@ -216,7 +233,7 @@ export class SharedStream implements SubscriberStream {
     es.addEventListener('snapshot', (e) => this.#handleSnapshot(es, e));
     es.addEventListener('reset', (e) => this.#handleReset(es, e));
     es.addEventListener('history', (e) => this.#handleHistory(es, e));
-    es.addEventListener('tick', (e) => this.#handleTick(es, e));
+    for (const kind of EVENT_KINDS) es.addEventListener(kind, (e) => this.#handleEvent(es, kind, e));
     es.addEventListener('heartbeat', (e) => this.#handleHeartbeat(es, e));
     this.#watchdog.start();
   }
@@ -272,7 +289,7 @@ export class SharedStream implements SubscriberStream {
   #handleSnapshot(es: EventSourceLike, e: MessageEvent): void {
     const source = this.#current(es);
     if (!source) return;
-    const ticks = JSON.parse(e.data as string) as Tick[];
+    const ticks = JSON.parse(e.data as string) as FeedTick[];
     const id = Number(e.lastEventId);
     this.#lastId = id;
     for (const sub of this.#served(source)) if (sub.cursor === null || source.resetPending) sub.snapshot(ticks, id);
@@ -296,12 +313,13 @@ export class SharedStream implements SubscriberStream {
     for (const sub of this.#served(source)) sub.reset(info);
   }
 
-  #handleTick(es: EventSourceLike, e: MessageEvent): void {
+  /** A `tick`, `quote` or `status`: one event of the log, given to each subscriber to judge. */
+  #handleEvent(es: EventSourceLike, kind: FeedEvent['kind'], e: MessageEvent): void {
     const source = this.#current(es);
     if (!source) return;
-    const tick = JSON.parse(e.data as string) as Tick;
-    this.#lastId = tick.id;
-    for (const sub of this.#served(source)) sub.tick(tick);
+    const event = { kind, event: JSON.parse(e.data as string) } as FeedEvent;
+    this.#lastId = event.event.id;
+    for (const sub of this.#served(source)) sub.receive(event);
     this.#offerHandOver();
   }
 
@@ -410,8 +428,9 @@ export class SharedStream implements SubscriberStream {
     // repeat ticks, a newer one skip them), or gone.
     if (sub.state !== 'seeding') return;
     if (answer.ok) {
-      const body = answer.body as QuotesAnswer;
-      sub.seeded(body.quotes, body.lastEventId);
+      const body = answer.body as QuotesAnswer & Partial<MarketInfo>;
+      const market = body.session && body.marketTime ? { session: body.session, marketTime: body.marketTime } : null;
+      sub.seeded(body.quotes, body.lastEventId, market);
     } else if (isRefusal(answer)) {
       this.#fail(sub, answer);
     } else {

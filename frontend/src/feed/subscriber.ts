@@ -1,10 +1,24 @@
-// One table's subscription: which ticks it wants, how far it has been brought (its cursor), where it
-// stands, and what it is told. The streams (shared-stream.ts) decide what happens; the transitions
+// One table's subscription: which events it wants, how far it has been brought (its cursor), where
+// it stands, and what it is told. The streams (shared-stream.ts) decide what happens; the transitions
 // of a subscriber's state, and the status its table shows, are all here.
+//
+// The log is one id sequence over events of three kinds (trades `tick`, `quote`s, market `status`),
+// so the cursor moves over every event the stream brings, of any kind: a resume from it (a re-open,
+// a hand-over, the browser's Last-Event-ID) then neither repeats a quote nor skips a status.
 
-import type { Tick } from '../../../backend/types.ts';
+import type { MarketSession } from '../../../backend/types.ts';
 import { backOff } from './requests.ts';
-import type { FeedEnvironment, FeedListener, FeedState, FeedStatus, FeedSubscription, ResetInfo } from './types.ts';
+import type {
+  FeedEnvironment,
+  FeedEvent,
+  FeedListener,
+  FeedState,
+  FeedStatus,
+  FeedSubscription,
+  FeedTick,
+  MarketInfo,
+  ResetInfo,
+} from './types.ts';
 
 /** Browsers open at most this many HTTP/1.1 connections to one server (scheme, host and port). */
 const HTTP1_CONNECTIONS_PER_SERVER = 6;
@@ -20,8 +34,8 @@ const HTTP1_CONNECTIONS_PER_SERVER = 6;
  *   catching-up, caught-up ──reset(): resume point outside the log───────▶ waiting (a snapshot follows)
  *   any ──fail()──▶ failed;   any ──close()──▶ closed
  *
- * `head` is the id of the newest tick of ours that existed when the stream (re)opened, once learnt
- * from /api/quotes: delivering it means caught up (any later tick is live by definition).
+ * `head` is the id of the newest event of ours that existed when the stream (re)opened, once learnt
+ * from /api/quotes: delivering it means caught up (any later event is live by definition).
  */
 export type SubscriberState = 'waiting' | 'seeding' | 'catching-up' | 'caught-up' | 'failed' | 'closed';
 
@@ -34,8 +48,10 @@ export interface SubscriberStream {
 
 export class Subscriber implements FeedSubscription {
   readonly symbols: ReadonlySet<string> | null;
-  /** Every tick of ours with an id up to this one has been delivered. */
+  /** Every event of ours (of any kind) with an id up to this one has been delivered. */
   cursor: number | null;
+  /** The session last told to `listener.market` (null: none yet, or forgotten by a reset). */
+  #toldSession: MarketSession | null = null;
   /** Our own replay stream, then (after the hand-over) the src's shared one. */
   stream: SubscriberStream;
   #state: SubscriberState;
@@ -89,11 +105,14 @@ export class Subscriber implements FeedSubscription {
     if (this.#state === 'waiting') this.#state = 'seeding';
   }
 
-  /** seeding → caught-up from /api/quotes; false (and nothing done) if no longer seeding. */
-  seeded(ticks: readonly Tick[], id: number): boolean {
+  /**
+   * seeding → caught-up from /api/quotes (`market`: the answer's `session` and `marketTime`, from a
+   * model-2 server); false (and nothing done) if no longer seeding.
+   */
+  seeded(ticks: readonly FeedTick[], id: number, market: MarketInfo | null = null): boolean {
     if (this.#state !== 'seeding') return false;
     this.#seedDelay = 0;
-    this.#start(ticks, id);
+    this.#start(ticks, id, market);
     return true;
   }
 
@@ -111,32 +130,52 @@ export class Subscriber implements FeedSubscription {
   }
 
   /** The stream's snapshot: a new starting point, whatever came before. */
-  snapshot(ticks: readonly Tick[], id: number): void {
+  snapshot(ticks: readonly FeedTick[], id: number): void {
     if (!this.active) return;
-    this.#start(ticks, id);
+    this.#start(ticks, id, marketOfSnapshot(ticks));
     this.setStatus('live');
   }
 
-  /** The resume point was outside the log: drop the cursor; the snapshot that follows starts us again. */
+  /**
+   * The resume point was outside the log: drop the cursor; the snapshot that follows starts us
+   * again, and tells the market's session afresh (the log may be another market's).
+   */
   reset(info: ResetInfo): void {
     if (this.#state === 'catching-up' || this.#state === 'caught-up') this.#state = 'waiting';
     this.cursor = null;
+    this.#toldSession = null;
     this.listener.reset(info);
   }
 
   /**
-   * A tick of the stream: delivered if it is ours and after our cursor. The stream is gap-free from
-   * at or below our cursor, so everything of ours up to its id has now been seen, ours or not.
+   * An event of the stream, of any kind: delivered if it is ours and after our cursor. The stream is
+   * gap-free from at or below our cursor, so everything of ours up to its id has now been seen,
+   * ours or not, whatever its kind. A `status` event has no symbol: it is every subscriber's.
    */
-  tick(tick: Tick): void {
-    if (this.cursor === null || tick.id <= this.cursor) return;
-    this.cursor = tick.id;
+  receive({ kind, event }: FeedEvent): void {
+    if (this.cursor === null || event.id <= this.cursor) return;
+    this.cursor = event.id;
     const catchingUp = this.#state === 'catching-up';
-    if (this.wants(tick.symbol)) {
-      if (catchingUp) this.#status = { ...this.#status, caughtUp: this.#status.caughtUp + 1 };
-      this.listener.tick(tick);
+    if (kind === 'status') {
+      this.#tellMarket(event, true);
+    } else if (this.wants(event.symbol)) {
+      this.#tellMarket(event, false);
+      if (kind === 'quote') this.listener.quote?.(event);
+      else {
+        if (catchingUp) this.#status = { ...this.#status, caughtUp: this.#status.caughtUp + 1 };
+        this.listener.tick(event);
+      }
     }
     if (catchingUp) this.checkCaughtUp();
+  }
+
+  /** Tells the listener the market's session: always for a status event, else when it changed. */
+  #tellMarket(event: Partial<MarketInfo>, always: boolean): void {
+    const { session, marketTime } = event;
+    if (session === undefined || marketTime === undefined) return; // a server before sessions
+    if (!always && session === this.#toldSession) return;
+    this.#toldSession = session;
+    this.listener.market?.({ session, marketTime });
   }
 
   /** The connection dropped: the server's head moves on meanwhile, so it is to be learnt again. */
@@ -150,15 +189,19 @@ export class Subscriber implements FeedSubscription {
    * Learnt from /api/quotes (`quotes` of our symbols, `lastEventId` the log's newest): where our
    * catching up ends. Null: the request failed, so we cannot tell; say live rather than replay forever.
    */
-  learnHead(answer: { lastEventId?: number; quotes?: Tick[] } | null): void {
+  learnHead(answer: { lastEventId?: number; quotes?: FeedTick[] } | null): void {
     if (this.#state !== 'catching-up') return;
     if (answer === null) {
       this.#state = 'caught-up';
       this.setStatus('live');
       return;
     }
+    // Every symbol: every event is ours, so the log's newest is the head. Some symbols: the newest
+    // trade of ours (the quotes' ids are their trades'); quote and status events after it, which
+    // /api/quotes does not number, are replayed as live ones, which they nearly are.
     let head = 0;
-    for (const q of answer.quotes ?? []) if (this.wants(q.symbol) && q.id > head) head = q.id;
+    if (this.symbols === null && typeof answer.lastEventId === 'number') head = answer.lastEventId;
+    else for (const q of answer.quotes ?? []) if (this.wants(q.symbol) && q.id > head) head = q.id;
     // A cursor beyond the log's newest id is not "nothing left to replay": the server will answer
     // it with `reset` and a snapshot (or, on an edge still catching up, with later ticks). Until
     // one of those arrives the cursor is unconfirmed, and a subscriber handed over with it would
@@ -200,13 +243,14 @@ export class Subscriber implements FeedSubscription {
   }
 
   /** → caught-up from a starting point: the latest of each of our symbols as of log id `id`. */
-  #start(ticks: readonly Tick[], id: number): void {
+  #start(ticks: readonly FeedTick[], id: number, market: MarketInfo | null): void {
     this.#state = 'caught-up';
     this.cursor = id;
     this.listener.snapshot(
       ticks.filter((t) => this.wants(t.symbol)),
       id,
     );
+    if (market) this.#tellMarket(market, false);
   }
 
   /** catching-up → caught-up once the head has been delivered. */
@@ -260,6 +304,16 @@ export function slowConnectionMessage(open: number, origin: string): string | un
     `${HTTP1_CONNECTIONS_PER_SERVER} connections per server over HTTP/1.1. Give these tables one src ` +
     '(tables with the same src share one stream), or serve ticktape over HTTP/2 (a proxy such as nginx in front)'
   );
+}
+
+/**
+ * The market's session and clock as a snapshot shows them (model 2): every entry carries the
+ * current session; the clock is the newest entry's (the newest trade's). Null from an older server.
+ */
+export function marketOfSnapshot(ticks: readonly FeedTick[]): MarketInfo | null {
+  let newest: FeedTick | null = null;
+  for (const t of ticks) if (t.session !== undefined && t.marketTime !== undefined && (!newest || t.id > newest.id)) newest = t;
+  return newest ? { session: newest.session!, marketTime: newest.marketTime! } : null;
 }
 
 /** The symbols any of `subs` wants (null: every symbol). */

@@ -1,13 +1,26 @@
-// The table's model: one row per symbol with its latest tick, its recent prices (the sparkline) and
-// its flash bookkeeping, kept in a Map as ticks arrive; the component renders it at most once per
-// animation frame, recomputing the formatted cells only of rows that changed.
+// The table's model: one row per symbol with its latest trade, the quote in force (bid and ask), its
+// recent prices (the sparkline) and its flash bookkeeping, kept in a Map as events arrive; the
+// component renders it at most once per animation frame, recomputing the formatted cells only of
+// rows that changed.
 
-import type { QuotesAnswer, Tick } from '../../../backend/types.ts';
+import type { QuoteEvent, QuotesAnswer } from '../../../backend/types.ts';
+import type { FeedTick } from '../feed/types.ts';
 import type { RowView } from './view.ts';
 
-/** One symbol's row: its latest tick, recent prices and flash bookkeeping. */
+/** A symbol's best bid and offer, from its newest trade or quote event (`id`), whichever is newer. */
+export interface Book {
+  id: number;
+  bid: number;
+  ask: number;
+  /** Shares at the bid and the ask (market model 2; absent from older servers). */
+  bidSize?: number;
+  askSize?: number;
+}
+
+/** One symbol's row: its latest trade, quote in force, recent prices and flash bookkeeping. */
 export interface Row {
-  tick: Tick;
+  tick: FeedTick;
+  book: Book;
   /** The sparkline's prices, oldest first, at most `sparklineCapacity` of them. */
   prices: number[];
   /** The log id of each of `prices` (0 for those that came from `/api/quotes?history`). */
@@ -26,6 +39,8 @@ export interface Row {
 export class QuoteRows {
   readonly #rows = new Map<string, Row>();
   #sortedSymbols: string[] | null = null;
+  /** Whether any quote so far had sizes (market model 2): the size columns are shown from then on. */
+  hasSizes = false;
   /** The symbols shown, in this order; empty: every symbol, A–Z. */
   wanted: string[] = [];
   /**
@@ -40,6 +55,7 @@ export class QuoteRows {
   clear(): void {
     this.#rows.clear();
     this.#sortedSymbols = null;
+    this.hasSizes = false;
   }
 
   clearHistory(): void {
@@ -52,15 +68,25 @@ export class QuoteRows {
   }
 
   /** Starts the symbol's row afresh from `tick`. */
-  add(tick: Tick): void {
-    const row: Row = { tick, prices: [tick.price], priceIds: [tick.id], move: null, moves: 0, flashedMoves: 0, flashParity: 0, view: null };
+  add(tick: FeedTick): void {
+    const row: Row = {
+      tick,
+      book: this.#bookOf(tick),
+      prices: [tick.price],
+      priceIds: [tick.id],
+      move: null,
+      moves: 0,
+      flashedMoves: 0,
+      flashParity: 0,
+      view: null,
+    };
     this.#rows.set(tick.symbol, row);
     this.#sortedSymbols = null;
     this.#mergeHistory(row);
   }
 
-  /** Applies one tick; false if its row already has a newer one. */
-  apply(tick: Tick): boolean {
+  /** Applies one trade; false if its row already has a newer one. */
+  apply(tick: FeedTick): boolean {
     const row = this.#rows.get(tick.symbol);
     if (row && row.tick.id >= tick.id) return false; // the row was seeded from a newer quote
     if (!row) {
@@ -69,6 +95,7 @@ export class QuoteRows {
     }
     const previous = row.tick.price;
     row.tick = tick;
+    if (tick.id > row.book.id) row.book = this.#bookOf(tick);
     row.prices.push(tick.price);
     row.priceIds.push(tick.id);
     this.#trimPrices(row);
@@ -79,6 +106,29 @@ export class QuoteRows {
     }
     row.view = null;
     return true;
+  }
+
+  /**
+   * Applies one quote event: the row's bid and ask (and sizes) change, its price does not, so it
+   * neither flashes nor moves the arrow. False when there is no row yet (the symbol has not traded:
+   * its first trade brings the quote in force) or the row's quote is newer.
+   */
+  applyQuote(quote: QuoteEvent): boolean {
+    const row = this.#rows.get(quote.symbol);
+    if (!row || row.book.id >= quote.id) return false;
+    row.book = this.#bookOf(quote);
+    row.view = null;
+    return true;
+  }
+
+  #bookOf(e: FeedTick | QuoteEvent): Book {
+    const book: Book = { id: e.id, bid: e.bid, ask: e.ask };
+    if (typeof e.bidSize === 'number' && typeof e.askSize === 'number') {
+      book.bidSize = e.bidSize;
+      book.askSize = e.askSize;
+      this.hasSizes = true;
+    }
+    return book;
   }
 
   /**

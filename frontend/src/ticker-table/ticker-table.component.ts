@@ -4,13 +4,14 @@
 
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { QUOTES_MAX_HISTORY, type Tick } from '../../../backend/types.ts';
+import { QUOTES_MAX_HISTORY } from '../../../backend/types.ts';
 import { pageFeedHub } from '../feed/hub.ts';
-import type { FeedStatus, FeedSubscription } from '../feed/types.ts';
+import type { FeedStatus, FeedSubscription, FeedTick, MarketInfo } from '../feed/types.ts';
 import { resolveStreamUrl } from '../feed/urls.ts';
 import { formatCount, isEventId, parseEventId, parseSymbols, SPARKLINE_DEFAULT, sparklineCapacity } from '../format.ts';
+import { MarketClock } from './market.ts';
 import { QuoteRows } from './rows.ts';
-import { renderMessage, renderRow, statusText } from './view.ts';
+import { renderMessage, renderRow, renderSession, statusText } from './view.ts';
 import { tickerTableStyles } from './ticker-table.styles.ts';
 
 /** The connection states a table shows (also reflected as the `state` attribute). */
@@ -23,6 +24,9 @@ export interface TickerStateDetail {
   message?: string;
   code?: string;
 }
+
+/** `detail` of the `ticker-market` event, and the `market` property. */
+export type TickerMarketDetail = MarketInfo;
 
 /**
  * A live table of stock quotes fed by a ticktape server's Server-Sent Events stream.
@@ -37,6 +41,8 @@ export interface TickerStateDetail {
  * from `/api/quotes`); changing `src` or `last-event-id` starts over. It asks the stream for
  * heartbeat events (`?heartbeat=event`) and drops a connection on which nothing at all has arrived
  * for 2.5 of the server's heartbeat periods (a proxy swallowing it), resuming from its last id.
+ * From a server running market model 2 it also takes `quote` events (the bid and ask change, the
+ * price does not flash) and `status` events (the market's session, shown in the caption).
  *
  * @summary Live stock quotes from a ticktape `/stream`.
  *
@@ -64,11 +70,21 @@ export interface TickerStateDetail {
  *
  * @prop status - Read-only: `{ state, caughtUp, message?, code? }`, the state with the number of
  *   ticks caught up while replaying, and after an error the server's message and code.
- * @prop lastSeenId - Read-only: the log id the table has been brought up to (`null` before any).
- * @prop quotes - Read-only: the latest tick per shown symbol, in display order.
+ * @prop lastSeenId - Read-only: the log id the table has been brought up to (`null` before any):
+ *   the newest event of any kind (trade, quote, status) it has received, or its starting point.
+ * @prop quotes - Read-only: the latest tick per shown symbol, in display order, with `bid`, `ask`
+ *   (and `bidSize`, `askSize`) of the symbol's quote in force when a newer quote event has changed them.
+ * @prop market - Read-only: `{ session, marketTime }`, the market's session (`pre-market`, `regular`,
+ *   `after-hours` or `closed`) and exchange clock (ISO 8601 with the New York offset) as of the
+ *   newest event received; `null` before any, and always from a server without sessions (before
+ *   market model 2).
  *
- * @event ticker-tick - Once per live or replayed tick, in id order, never twice; not for snapshot
- *   entries. `detail` is the tick. Bubbles and is composed.
+ * @event ticker-tick - Once per live or replayed tick (trade), in id order, never twice; not for
+ *   snapshot entries nor quote or status events. `detail` is the tick. Bubbles and is composed.
+ * @event ticker-market - The `market` property changed. `detail` is `{ session, marketTime }`.
+ *   Dispatched at once for every change of session (in order, also while replaying), and at most
+ *   once per animation frame when only the clock moved. Never from a server without sessions.
+ *   Bubbles and is composed.
  * @event ticker-state - The connection state changed. `detail` is `{ state, caughtUp, message?, code? }`.
  *   Bubbles and is composed.
  *
@@ -76,11 +92,14 @@ export interface TickerStateDetail {
  * @csspart status - The connection status bar.
  * @csspart table - The `<table>`.
  * @csspart caption - The table's caption.
+ * @csspart session - The market's session in the caption (`Pre-market`, `Market open`,
+ *   `After-hours`, `Market closed`); its `data-session` attribute holds the session's name.
  * @csspart header-cell - A column header cell.
  * @csspart row - A quote row (also carries the part `up` or `down`: the direction of the latest price
  *   move, not the change against the previous close).
  * @csspart cell - Every body cell; each also has the part named after its column:
- *   `symbol`, `price`, `change`, `change-pct`, `bid`, `ask`, `volume`, `sparkline`.
+ *   `symbol`, `price`, `change`, `change-pct`, `bid-size`, `bid`, `ask`, `ask-size`, `volume`,
+ *   `sparkline` (`bid-size` and `ask-size` only once the server has sent quote sizes).
  *   The tick arrow is `::part(price)::before`.
  * @csspart name - The company name under the symbol.
  * @csspart message - The row shown instead of quotes while connecting or after an error.
@@ -144,6 +163,7 @@ export class TickerTable extends LitElement {
   declare state: TickerTableState;
 
   readonly #rows = new QuoteRows(() => sparklineCapacity(this.sparklineLength));
+  readonly #market = new MarketClock();
   #names = new Map<string, string>();
   #subscription: FeedSubscription | null = null;
   #status: FeedStatus = { state: 'connecting', caughtUp: 0 };
@@ -175,9 +195,19 @@ export class TickerTable extends LitElement {
     return this.#subscription?.cursor ?? null;
   }
 
-  /** The latest tick per shown symbol, in display order. */
-  get quotes(): Tick[] {
-    return this.#rows.ordered().map((r) => r.tick);
+  /** The latest tick per shown symbol, in display order, with the bid and ask of the quote in force. */
+  get quotes(): FeedTick[] {
+    return this.#rows.ordered().map(({ tick, book }) => {
+      if (book.id <= tick.id) return tick;
+      const sizes = book.bidSize === undefined ? {} : { bidSize: book.bidSize, askSize: book.askSize };
+      return { ...tick, bid: book.bid, ask: book.ask, ...sizes };
+    });
+  }
+
+  /** The market's session and exchange clock as of the newest event received; null before any. */
+  get market(): TickerMarketDetail | null {
+    const current = this.#market.current;
+    return current && { ...current };
   }
 
   override connectedCallback(): void {
@@ -229,8 +259,10 @@ export class TickerTable extends LitElement {
     this.#rows.wanted = wanted ?? [];
     this.#rows.clearHistory();
     let added: ReadonlySet<string> | 'all' = new Set();
-    if (resume === null || wanted === null) this.#rows.clear();
-    else added = this.#rows.keepWanted(previous);
+    if (resume === null || wanted === null) {
+      this.#rows.clear();
+      this.#market.clear();
+    } else added = this.#rows.keepWanted(previous);
     const last = this.lastEventId;
     // Refused here with the server's codes, before connecting, rather than showing something else.
     if (wanted === null) {
@@ -280,8 +312,17 @@ export class TickerTable extends LitElement {
         },
         tick: (tick) => {
           if (!current()) return;
+          this.#marketFrom(tick);
           if (this.#rows.apply(tick)) this.#scheduleRender();
-          this.dispatchEvent(new CustomEvent<Tick>('ticker-tick', { detail: tick, bubbles: true, composed: true }));
+          this.dispatchEvent(new CustomEvent<FeedTick>('ticker-tick', { detail: tick, bubbles: true, composed: true }));
+        },
+        quote: (quote) => {
+          if (!current()) return;
+          this.#marketFrom(quote);
+          if (this.#rows.applyQuote(quote)) this.#scheduleRender();
+        },
+        market: (market) => {
+          if (current()) this.#marketFrom(market);
         },
         status: (status) => {
           if (!current()) return;
@@ -333,31 +374,54 @@ export class TickerTable extends LitElement {
     );
   }
 
+  /**
+   * The newest event's session and clock (every trade and quote carries them, from a model-2
+   * server): a new session is told to the page at once, a clock that moved with the next frame.
+   */
+  #marketFrom(event: Partial<MarketInfo>): void {
+    if (event.session === undefined || event.marketTime === undefined) return;
+    const change = this.#market.update({ session: event.session, marketTime: event.marketTime });
+    if (change === 'session') this.#dispatchMarket();
+    if (change) this.#scheduleRender();
+  }
+
+  #dispatchMarket(): void {
+    const market = this.#market.take();
+    if (market) this.dispatchEvent(new CustomEvent<TickerMarketDetail>('ticker-market', { detail: market, bubbles: true, composed: true }));
+  }
+
   #scheduleRender(): void {
     if (this.#frame) return;
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
+      this.#dispatchMarket();
       this.requestUpdate();
     });
   }
 
   protected override render(): TemplateResult {
     const rows = this.#rows.ordered();
+    const sizes = this.#rows.hasSizes;
     return html`
       <div part="base" class="base">
         ${this.#renderStatus()}
         <!-- Focusable and named, so that what overflows can be scrolled from the keyboard. -->
         <div class="scroller" role="region" aria-labelledby="caption" tabindex="0">
           <table part="table">
-            <caption part="caption" id="caption">${this.#captionText()}</caption>
+            <caption part="caption">
+              <span id="caption" class="title">${this.#captionText()}</span>
+              ${renderSession(this.#market.current)}
+            </caption>
             <thead>
               <tr>
                 <th scope="col" part="header-cell" class="symbol">Symbol</th>
                 <th scope="col" part="header-cell" class="price">Last</th>
                 <th scope="col" part="header-cell" class="change">Change</th>
                 <th scope="col" part="header-cell" class="change-pct">Change %</th>
+                ${sizes ? html`<th scope="col" part="header-cell" class="bid-size">Bid size</th>` : nothing}
                 <th scope="col" part="header-cell" class="bid">Bid</th>
                 <th scope="col" part="header-cell" class="ask">Ask</th>
+                ${sizes ? html`<th scope="col" part="header-cell" class="ask-size">Ask size</th>` : nothing}
                 <th scope="col" part="header-cell" class="volume">Volume</th>
                 <th scope="col" part="header-cell" class="trend">Trend</th>
               </tr>
@@ -367,9 +431,9 @@ export class TickerTable extends LitElement {
                 ? repeat(
                     rows,
                     (row) => row.tick.symbol,
-                    (row) => renderRow(row, this.#names.get(row.tick.symbol)),
+                    (row) => renderRow(row, this.#names.get(row.tick.symbol), sizes),
                   )
-                : renderMessage(this.#subscription?.status ?? this.#status, this.#streamUrl?.host)}
+                : renderMessage(this.#subscription?.status ?? this.#status, this.#streamUrl?.host, sizes ? 10 : 8)}
             </tbody>
           </table>
         </div>

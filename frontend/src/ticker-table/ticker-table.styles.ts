@@ -195,6 +195,21 @@ export const tickerTableStyles = css`
     text-transform: uppercase;
     color: var(--_muted);
   }
+  /* The market's session: said in words (a colour would be taken for green/red's meaning). Open
+     reads in the text colour, the other sessions in the muted one. */
+  .session {
+    display: inline-block;
+    margin-inline-start: 0.6em;
+    padding: 0 0.6em;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    font-size: 0.92em;
+    letter-spacing: 0.04em;
+    white-space: nowrap;
+  }
+  .session[data-session='regular'] {
+    color: var(--_fg);
+  }
 
   th,
   td {
@@ -305,8 +320,15 @@ export const tickerTableStyles = css`
   }
 
   /* Fewer columns as the table gets narrower (its own width inside the border, at the default font
-     size): bid and ask go first, then volume, then the absolute change; below 440 px the cells and
-     the sparkline tighten, and below 300 px the sparkline and the company names go too. */
+     size): the quote sizes go first, then bid and ask, then volume, then the absolute change; below
+     440 px the cells and the sparkline tighten, and below 300 px the sparkline and the company
+     names go too. */
+  @container ticker-table (width < 900px) {
+    .bid-size,
+    .ask-size {
+      display: none;
+    }
+  }
   @container ticker-table (width < 740px) {
     .bid,
     .ask {

@@ -1,10 +1,10 @@
 // Defines <ticker-table>, unless the page already has (another copy of this module may have run).
 
-import type { Tick } from '../../../backend/types.ts';
-import { TickerTable, type TickerStateDetail } from './ticker-table.component.ts';
+import type { FeedTick } from '../feed/types.ts';
+import { TickerTable, type TickerMarketDetail, type TickerStateDetail } from './ticker-table.component.ts';
 
 export { TickerTable };
-export type { TickerStateDetail, TickerTableState } from './ticker-table.component.ts';
+export type { TickerMarketDetail, TickerStateDetail, TickerTableState } from './ticker-table.component.ts';
 
 if (!customElements.get('ticker-table')) customElements.define('ticker-table', TickerTable);
 
@@ -13,7 +13,8 @@ declare global {
     'ticker-table': TickerTable;
   }
   interface HTMLElementEventMap {
-    'ticker-tick': CustomEvent<Tick>;
+    'ticker-tick': CustomEvent<FeedTick>;
     'ticker-state': CustomEvent<TickerStateDetail>;
+    'ticker-market': CustomEvent<TickerMarketDetail>;
   }
 }

@@ -1,31 +1,62 @@
 // An in-memory stand-in for a ticktape server and the browser's EventSource, for unit tests of
 // the feed logic in Node: a gap-free log, /api/quotes, and streams that behave as the contract
 // says (snapshot without a resume point, replay from one, filtered by symbols).
-import type { Tick } from '../../../backend/types.ts';
+//
+// By default it is a server before market model 2: its log holds only trades, as plain `Tick`s.
+// Given a session (`new FakeLog(symbols, 'regular')`, or `status()`), it is a model-2 server: trades
+// carry `kind`, `marketTime`, `session` and the quote's sizes, and `quote()` / `status()` append
+// the other two kinds into the same id sequence (status events pass every symbol filter).
+import type { MarketSession, QuoteEvent, StatusEvent, Tick } from '../../../backend/types.ts';
 import { FeedHub } from '../../src/feed/hub.ts';
-import type { EventSourceLike, FeedEnvironment } from '../../src/feed/types.ts';
+import type { EventSourceLike, FeedEnvironment, FeedTick, MarketInfo } from '../../src/feed/types.ts';
+
+/** An event of the fake log: a trade (`kind` absent on a server before model 2), a quote, a status. */
+export type FakeEvent = FeedTick | QuoteEvent | StatusEvent;
+
+/** The SSE event type of `e`. */
+export const kindOf = (e: FakeEvent): 'tick' | 'quote' | 'status' => e.kind ?? 'tick';
+
+/** The fake market clock: 09:30 New York time on Monday 2 March 2026, plus one second per event id. */
+export function fakeMarketTime(id: number): string {
+  const s = 30 * 60 + id;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `2026-03-02T${two(9 + Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.000-05:00`;
+}
 
 export class FakeLog {
-  readonly ticks: Tick[] = [];
+  readonly events: FakeEvent[] = [];
   readonly universe: Set<string>;
   #prices = new Map<string, number>();
+  /** The market's current session; null: a server before market model 2 (trades only). */
+  session: MarketSession | null;
 
-  constructor(symbols: string[]) {
+  constructor(symbols: string[], session: MarketSession | null = null) {
     this.universe = new Set(symbols);
+    this.session = session;
     symbols.forEach((s, i) => this.#prices.set(s, 100 + i));
   }
 
-  get lastId(): number {
-    return this.ticks.length ? this.ticks[this.ticks.length - 1].id : 0;
+  /** The trades. */
+  get ticks(): FeedTick[] {
+    return this.events.filter((e): e is FeedTick => kindOf(e) === 'tick');
   }
 
-  /** Appends one tick (price moves by a cent) without publishing it. */
-  append(symbol: string): Tick {
+  get lastId(): number {
+    return this.events.length ? this.events[this.events.length - 1].id : 0;
+  }
+
+  /** Fields of a model-2 event with the next id; none before model 2. */
+  #market(): { marketTime: string; session: MarketSession } | Record<string, never> {
+    return this.session ? { marketTime: fakeMarketTime(this.lastId + 1), session: this.session } : {};
+  }
+
+  /** Appends one trade (price moves by a cent) without publishing it. */
+  append(symbol: string): FeedTick {
     const price = Math.round((this.#prices.get(symbol)! + 0.01) * 100) / 100;
     this.#prices.set(symbol, price);
-    const tick: Tick = {
+    const base: Tick = {
       id: this.lastId + 1,
-      ts: 1_700_000_000_000 + this.ticks.length,
+      ts: 1_700_000_000_000 + this.events.length,
       symbol,
       price,
       bid: price - 0.01,
@@ -39,18 +70,64 @@ export class FakeLog {
       change: price - 100,
       changePct: price - 100,
     };
-    this.ticks.push(tick);
+    const tick: FeedTick = this.session ? { ...base, bidSize: 300, askSize: 500, ...this.#market(), kind: 'tick' } : base;
+    this.events.push(tick);
     return tick;
   }
 
-  latest(symbols: ReadonlySet<string> | null): Tick[] {
-    const latest = new Map<string, Tick>();
-    for (const t of this.ticks) if (!symbols || symbols.has(t.symbol)) latest.set(t.symbol, t);
-    return [...latest.values()];
+  /** Appends a quote of `symbol` (a cent either side of its last price) without publishing it. */
+  quote(symbol: string, sizes = { bidSize: 200, askSize: 400 }): QuoteEvent {
+    this.session ??= 'regular';
+    const price = this.#prices.get(symbol)!;
+    const quote: QuoteEvent = {
+      id: this.lastId + 1,
+      ts: 1_700_000_000_000 + this.events.length,
+      symbol,
+      bid: Math.round((price - 0.02) * 100) / 100,
+      ask: Math.round((price + 0.02) * 100) / 100,
+      ...sizes,
+      marketTime: fakeMarketTime(this.lastId + 1),
+      session: this.session,
+      kind: 'quote',
+    };
+    this.events.push(quote);
+    return quote;
   }
 
-  after(id: number, symbols: ReadonlySet<string> | null): Tick[] {
-    return this.ticks.filter((t) => t.id > id && (!symbols || symbols.has(t.symbol)));
+  /** Appends a market-wide session change without publishing it. */
+  status(session: MarketSession): StatusEvent {
+    this.session = session;
+    const status: StatusEvent = {
+      id: this.lastId + 1,
+      ts: 1_700_000_000_000 + this.events.length,
+      marketTime: fakeMarketTime(this.lastId + 1),
+      session,
+      kind: 'status',
+    };
+    this.events.push(status);
+    return status;
+  }
+
+  /**
+   * The snapshot (and /api/quotes): each symbol's last trade, with the bid and ask of a newer quote
+   * and the market's current session, as a model-2 server builds it.
+   */
+  latest(symbols: ReadonlySet<string> | null): FeedTick[] {
+    const latest = new Map<string, FeedTick>();
+    for (const e of this.events) {
+      if (e.kind === 'status' || (symbols && !symbols.has(e.symbol))) continue;
+      if (e.kind === 'quote') {
+        const t = latest.get(e.symbol);
+        if (t) latest.set(e.symbol, { ...t, bid: e.bid, ask: e.ask, bidSize: e.bidSize, askSize: e.askSize });
+      } else latest.set(e.symbol, e);
+    }
+    const session = this.session;
+    return [...latest.values()].map((t) => (session && t.session ? { ...t, session } : t));
+  }
+
+  /** The events after `id` a stream filtered to `symbols` carries: status events pass every filter. */
+  after(id: number, symbols: ReadonlySet<string> | null): FakeEvent[] {
+    return this.events.filter((e) => e.id > id && (!symbols || e.kind === 'status' || symbols.has(e.symbol)));
   }
 }
 
@@ -190,7 +267,7 @@ export class FakeServer {
       es.emit('snapshot', this.log.latest(symbols), this.log.lastId);
       return;
     }
-    for (const t of this.log.after(resumeFrom, symbols)) es.emit('tick', t, t.id);
+    for (const e of this.log.after(resumeFrom, symbols)) es.emit(kindOf(e), e, e.id);
   }
 
   /**
@@ -205,11 +282,11 @@ export class FakeServer {
   }
 
   /** Sends the next `count` ticks of a slow replay; it goes live once none are left. */
-  replayStep(es: FakeEventSource, count: number): Tick[] {
+  replayStep(es: FakeEventSource, count: number): FakeEvent[] {
     if (es.replayedTo === null) throw new Error('replayStep: the stream is not replaying');
     const ticks = this.log.after(es.replayedTo, es.symbols).slice(0, count);
     for (const t of ticks) {
-      es.emit('tick', t, t.id);
+      es.emit(kindOf(t), t, t.id);
       es.replayedTo = t.id;
     }
     if (this.log.after(es.replayedTo, es.symbols).length === 0) es.replayedTo = null;
@@ -217,19 +294,22 @@ export class FakeServer {
   }
 
   /**
-   * Appends ticks as one batch and delivers it as the server does: to each filter group in the order
+   * Appends events as one batch and delivers it as the server does: to each filter group in the order
    * the group was first subscribed, the whole batch at once, so a stream of an earlier group can be
-   * several ids ahead of a stream of a later one.
+   * several ids ahead of a stream of a later one. A symbol is a trade of it; `{ quote: symbol }` a
+   * quote, `{ status: session }` a session change (model 2).
    */
-  publish(...symbols: string[]): Tick[] {
-    const ticks = symbols.map((s) => this.log.append(s));
+  publish(...items: (string | { quote: string } | { status: MarketSession })[]): FakeEvent[] {
+    const events = items.map((item) =>
+      typeof item === 'string' ? this.log.append(item) : 'quote' in item ? this.log.quote(item.quote) : this.log.status(item.status),
+    );
     const streams = this.open
       .filter((es) => es.readyState === 1 && es.replayedTo === null)
       .sort((a, b) => this.#groupOrder(a) - this.#groupOrder(b));
     for (const es of streams) {
-      for (const t of ticks) if (!es.symbols || es.symbols.has(t.symbol)) es.emit('tick', t, t.id);
+      for (const e of events) if (!es.symbols || e.kind === 'status' || es.symbols.has(e.symbol)) es.emit(kindOf(e), e, e.id);
     }
-    return ticks;
+    return events;
   }
 
   /** When a stream with this one's filter was first subscribed (the server's group order). */
@@ -257,7 +337,11 @@ export class FakeServer {
       this.failQuotes--;
       return json(503, { error: 'log unavailable', code: 'UNAVAILABLE' });
     }
-    if (url.pathname === '/api/quotes') return json(200, { lastEventId: this.log.lastId, quotes: this.log.latest(symbols) });
+    if (url.pathname === '/api/quotes') {
+      const newest = this.log.events.at(-1);
+      const market = this.log.session && newest?.marketTime ? { session: this.log.session, marketTime: newest.marketTime } : {};
+      return json(200, { lastEventId: this.log.lastId, quotes: this.log.latest(symbols), ...market });
+    }
     if (url.pathname === '/stream') {
       if (this.streamStatus !== 200) return json(this.streamStatus, { error: 'log unavailable', code: 'UNAVAILABLE' });
       return new Response('retry: 3000\n\n', { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
@@ -271,21 +355,44 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** A listener recording everything a subscriber is told. */
-export function recorder() {
+/**
+ * A listener recording everything a subscriber is told (`quote` and `market` too, unless
+ * `{ v1: true }`: a listener written before market model 2, with neither).
+ */
+export function recorder({ v1 = false } = {}) {
   const log = {
     snapshots: [] as { id: number; symbols: string[] }[],
+    /** The entries of the last snapshot. */
+    snapshotTicks: [] as readonly FeedTick[],
     resets: 0,
-    ticks: [] as Tick[],
+    ticks: [] as FeedTick[],
+    quotes: [] as QuoteEvent[],
+    markets: [] as MarketInfo[],
+    /** The id of every trade and quote delivered, in order (status events have theirs in `markets`' source). */
+    events: [] as number[],
     states: [] as string[],
     messages: [] as (string | undefined)[],
+  };
+  const v2 = {
+    quote: (q: QuoteEvent) => {
+      log.quotes.push(q);
+      log.events.push(q.id);
+    },
+    market: (m: MarketInfo) => log.markets.push(m),
   };
   return {
     log,
     listener: {
-      snapshot: (ticks: readonly Tick[], id: number) => log.snapshots.push({ id, symbols: ticks.map((t) => t.symbol).sort() }),
+      ...(v1 ? {} : v2),
+      snapshot: (ticks: readonly FeedTick[], id: number) => {
+        log.snapshots.push({ id, symbols: ticks.map((t) => t.symbol).sort() });
+        log.snapshotTicks = ticks;
+      },
       reset: () => log.resets++,
-      tick: (t: Tick) => log.ticks.push(t),
+      tick: (t: FeedTick) => {
+        log.ticks.push(t);
+        log.events.push(t.id);
+      },
       status: (s: { state: string; message?: string }) => {
         log.states.push(s.state);
         log.messages.push(s.message);
@@ -294,9 +401,12 @@ export function recorder() {
   };
 }
 
-/** A hub on a fake server whose log holds one tick of each of `symbols`. */
-export function fakeFeed(symbols: string[]): { server: FakeServer; hub: FeedHub } {
-  const server = new FakeServer(new FakeLog(symbols));
+/**
+ * A hub on a fake server whose log holds one tick of each of `symbols`; with `session`, a model-2
+ * server (its trades carry the session and market time).
+ */
+export function fakeFeed(symbols: string[], session: MarketSession | null = null): { server: FakeServer; hub: FeedHub } {
+  const server = new FakeServer(new FakeLog(symbols, session));
   server.publish(...symbols);
   return { server, hub: new FeedHub(server.env) };
 }

@@ -14,6 +14,9 @@ export interface TickerRow {
   changePct: string;
   bid: string;
   ask: string;
+  /** '' when the column is not rendered (a server without quote sizes). */
+  bidSize: string;
+  askSize: string;
   volume: string;
   /** The sparkline's polyline points. */
   sparkline: string;
@@ -58,6 +61,23 @@ export function eventSources(page: Page): Promise<{ url: string; open: boolean }
   );
 }
 
+/**
+ * The ids of the log's trades (what `ticker-tick` dispatches) after `after` up to `upTo`, paging
+ * through `GET /api/ticks` of the server at `serverUrl`. Quotes and status events take ids between
+ * them, so a table's tick ids are checked against these rather than for contiguity.
+ */
+export async function logTickIds(serverUrl: string, after: number, upTo: number): Promise<number[]> {
+  const ids: number[] = [];
+  let next: number | null = after;
+  while (next !== null && next < upTo) {
+    const res = await fetch(`${serverUrl}/api/ticks?after=${next}&limit=10000`);
+    const body = (await res.json()) as { ticks: { id: number }[]; next: number | null };
+    for (const t of body.ticks) if (t.id <= upTo) ids.push(t.id);
+    next = body.next;
+  }
+  return ids;
+}
+
 export class TickerTableHarness {
   constructor(
     readonly page: Page,
@@ -89,8 +109,24 @@ export class TickerTableHarness {
     });
   }
 
+  /** The caption's own text (without the session badge beside it). */
   caption(): Promise<string> {
-    return this.page.$eval(this.selector, (el) => el.shadowRoot!.querySelector('caption')?.textContent?.trim() ?? '');
+    return this.page.$eval(this.selector, (el) => el.shadowRoot!.querySelector('caption .title')?.textContent?.trim() ?? '');
+  }
+
+  /** The session badge in the caption as a user reads it, or null when there is none. */
+  session(): Promise<string | null> {
+    return this.page.$eval(this.selector, (el) => el.shadowRoot!.querySelector('[part~="session"]')?.textContent?.trim() ?? null);
+  }
+
+  /** The `market` property: `{ session, marketTime }` or null. */
+  market(): Promise<{ session: string; marketTime: string } | null> {
+    return this.page.$eval(this.selector, (el: any) => el.market);
+  }
+
+  /** The `quotes` property: the latest tick per shown symbol with the quote in force. */
+  quotes(): Promise<{ id: number; symbol: string; price: number; bid: number; ask: number; bidSize?: number; askSize?: number }[]> {
+    return this.page.$eval(this.selector, (el: any) => el.quotes);
   }
 
   columnHeaders(): Promise<string[]> {
@@ -123,6 +159,8 @@ export class TickerTableHarness {
           changePct: text('change-pct'),
           bid: text('bid'),
           ask: text('ask'),
+          bidSize: text('bid-size'),
+          askSize: text('ask-size'),
           volume: text('volume'),
           sparkline: cell('sparkline')?.querySelector('polyline')?.getAttribute('points') ?? '',
           flashClass: tr.getAttribute('class') ?? '',
@@ -150,6 +188,11 @@ export class TickerTableHarness {
   /** Waits until `state` is reached; the error says where the table was instead. */
   async waitForState(state: string, timeout = 15_000): Promise<void> {
     await this.#wait(`state ${state}`, timeout, (el, s) => el.state === s, state);
+  }
+
+  /** Waits until the table knows the market's session (a server running market model 2). */
+  async waitForMarket(timeout = 15_000): Promise<void> {
+    await this.#wait('the market session', timeout, (el) => el.market !== null, null);
   }
 
   /** Waits until at least `count` rows are shown. */

@@ -1,30 +1,24 @@
-import type { SymbolSpec, Tick, TickDraft } from '../types.ts';
+import type { MarketEvent, MarketEventDraft, QuoteEvent, SymbolSpec, TradeTick } from '../types.ts';
 
-export interface SimulatorOptions {
-  universe: SymbolSpec[];
-  /** Any non-negative safe integer; all randomness derives from it. */
-  seed: number;
-  /** Scheduler period in ms. */
-  intervalMs: number;
-  /** Simulated seconds per real second. The model's step is intervalMs × speed of trading time. */
-  speed: number;
-}
-
+/** The market model as the pipeline drives it (SPEC-8); `createMarket` in market.ts builds one. */
 export interface Simulator {
   readonly universe: readonly SymbolSpec[];
   /**
-   * The next batch, one tick per symbol, stamped `ts`. Deterministic in the number of steps taken:
-   * the wall clock only provides the stamp, never the path.
+   * The next step's events, stamped `ts`, in market-time order. Deterministic in the number of
+   * steps taken: the wall clock only provides the stamp, never the path.
    */
-  step(ts: number): TickDraft[];
+  step(ts: number): MarketEventDraft[];
   /** Move `symbol`'s price by `pct` percent at the next step (admin news shock). */
   shock(symbol: string, pct: number): void;
-  /** Full-precision state (prices, session stats, RNG states, step count) as a string. */
+  /** The whole state (clock, prices, day statistics, regime, generators) with `version: 2`. */
   checkpoint(): string;
-  /** Continue exactly where `checkpoint()` left off; symbols new to the universe start fresh. */
+  /**
+   * Continue exactly where `checkpoint()` left off; symbols new to the universe start fresh.
+   * Throws ModelVersionError for another model's checkpoint (model 1's included).
+   */
   restore(checkpoint: string): void;
-  /** Fallback when a log has no checkpoint: continue from each symbol's newest tick. */
-  resumeFromTicks(latest: Tick[]): void;
+  /** No usable checkpoint (a former leader's log grew by replication): continue from the log. */
+  resumeFromEvents(latest: { trades: TradeTick[]; quotes: QuoteEvent[]; newest: MarketEvent | null; lastId: number }): void;
 }
 
 export interface Scheduler {

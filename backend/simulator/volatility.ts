@@ -17,7 +17,7 @@
 // this gives one-minute returns a tail index near 3, as measured on real ones. Drawing the tails per grid
 // minute and not per model step keeps them the same at any --interval or --speed: a per-step t
 // shock would be washed out by the central limit theorem at 3 s steps and undiluted at 600 s.
-// Rare large news jumps (Merton, as in model v1) stay, with their compensator.
+// Rare large news jumps (Merton, as in model 1) stay, with their compensator.
 import type { SymbolSpec } from '../types.ts';
 import type { Rng } from './rng.ts';
 

@@ -296,7 +296,8 @@ export const OPTIONS = {
     flag: '--max-events-per-second', env: 'TICKTAPE_MAX_EVENTS_PER_SECOND', arg: 'N', defaultText: '`100`',
     meaning:
       'bound on the trade and quote events generated per second of wall time: each batch holds at most ' +
-      'N × interval / 1000 of them (at least 1). The tape is a sample of the market: `volume` still counts every share',
+      'N × interval / 1000 of them; under 3 a batch (a fast `--interval`), batches save up for 3, so any k batches hold at most ' +
+      'k × N × interval / 1000 + 3. The tape is a sample of the market: `volume` still counts every share',
     parse: integer({ min: 1, max: 1_000_000 }), fallback: 100,
   }),
   seed: option<number | null>({

@@ -4,7 +4,7 @@
 import type { Config } from '../config.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
-import { MARKET_MODEL_VERSION, ModelVersionError } from '../simulator/market.ts';
+import { MARKET_MODEL_VERSION, ModelVersionError, modelVersionRefusal } from '../simulator/market-version.ts';
 import type { Simulator } from '../simulator/types.ts';
 import type { MarketEvent, QuoteEvent, TradeTick } from '../types.ts';
 
@@ -68,8 +68,8 @@ export function continuedSeed(config: Config, log: EventLog, logger: Logger): { 
  * another market model is never worked around: the log is refused (see logModelProblem).
  */
 export function resumeFromLog(simulator: Simulator, log: EventLog, logger: Logger): void {
-  const problem = logModelProblem(log);
-  if (problem !== null) throw new ModelVersionError(problem);
+  const version = logModelVersion(log);
+  if (version !== MARKET_MODEL_VERSION) throw new ModelVersionError(version);
   const saved = log.checkpoint();
   const parsed = saved === undefined || saved === '' ? null : parseTagged(saved);
   if (parsed !== null && parsed.lastId === log.lastId()) {
@@ -95,31 +95,33 @@ export function resumeFromLog(simulator: Simulator, log: EventLog, logger: Logge
 }
 
 /**
- * Why this ticktape cannot continue the log's path, in one line, or null. Market model 1 (one
- * mid-priced tick per symbol per step, no exchange clock) wrote checkpoints without a model version
- * and ticks without `marketTime`; continuing such a log under model 2 would put another model's
- * events, and another clock, under the ids its clients have seen.
+ * The market model that wrote the log's path: MARKET_MODEL_VERSION for an empty log or one this
+ * ticktape can continue. Market model 1 (one mid-priced tick per symbol per step, no exchange clock)
+ * wrote checkpoints with `version: 1` or none, and ticks without `marketTime`; continuing such a log
+ * under model 2 would put another model's events, and another clock, under ids clients have seen.
  */
-export function logModelProblem(log: EventLog): string | null {
-  if (log.lastId() === 0) return null;
+export function logModelVersion(log: EventLog): number {
+  if (log.lastId() === 0) return MARKET_MODEL_VERSION;
   const saved = log.checkpoint();
-  const parsed = saved === undefined || saved === '' ? null : parseTagged(saved);
-  let version: unknown = 2;
+  let version: unknown = MARKET_MODEL_VERSION;
   if (saved !== undefined && saved !== '') {
+    const parsed = parseTagged(saved);
     try {
       version = (JSON.parse(parsed === null ? saved : parsed.simulator) as { version?: unknown }).version ?? 1;
     } catch {
       version = 1;
     }
   }
+  if (typeof version !== 'number' || !Number.isSafeInteger(version)) return 1;
   const newest = log.newestEvent();
-  if (version === 2 && newest !== null && newest.json.includes('"marketTime":')) return null;
-  const model = version === 2 ? 1 : String(version);
-  return (
-    `${log.path} was written by market model ${model} (one mid-priced tick per symbol per step); ` +
-    `this ticktape runs model ${MARKET_MODEL_VERSION} and cannot continue it: start a new log with another --db, ` +
-    'or run ticktape 0.1 on this one'
-  );
+  if (version === MARKET_MODEL_VERSION && newest !== null && !newest.json.includes('"marketTime":')) return 1;
+  return version;
+}
+
+/** Why this ticktape cannot continue the log's path, in one line (naming the file), or null. */
+export function logModelProblem(log: EventLog): string | null {
+  const version = logModelVersion(log);
+  return version === MARKET_MODEL_VERSION ? null : modelVersionRefusal(log.path, version);
 }
 
 function parseTagged(text: string): TaggedCheckpoint | null {

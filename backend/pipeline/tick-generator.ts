@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 import { createScheduler } from '../simulator/scheduler.ts';
-import { createMarket, eventsPerStep, marketStepSeconds } from '../simulator/market.ts';
+import { createMarketSimulator } from '../simulator/market.ts';
 import { resumeFromLog } from './checkpoint.ts';
 import { NotGeneratingError, type GeneratorControl } from './control.ts';
 import type { GeneratedPath, Pipeline } from './pipeline.ts';
@@ -51,11 +51,12 @@ export function createTickGenerator(deps: TickGeneratorDeps): TickGenerator {
   return {
     start() {
       if (path) return;
-      const simulator = createMarket({
+      const simulator = createMarketSimulator({
         universe: config.universe,
         seed: config.seed,
-        stepSeconds: marketStepSeconds(config.interval, config.speed),
-        maxEventsPerStep: eventsPerStep(config.maxEventsPerSecond, config.interval),
+        intervalMs: config.interval,
+        speed: config.speed,
+        maxEventsPerSecond: config.maxEventsPerSecond,
         hours: config.hours,
         startDate: config.startDate,
       });

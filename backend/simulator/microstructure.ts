@@ -12,7 +12,6 @@
 // way to a regular session total of 1 (× adv); the spread's multiplier is 1 at midday.
 import type { SymbolSpec } from '../types.ts';
 import type { SessionSpan, TradingDay, TradingHours } from './calendar.ts';
-import { poisson } from './model.ts';
 import type { Rng } from './rng.ts';
 import { BUILTIN_ADV } from './universe.ts';
 
@@ -155,7 +154,17 @@ export function tradeSide(rng: Rng): -1 | 0 | 1 {
 export function poissonCount(mean: number, rng: Rng): number {
   if (mean <= 0) return 0;
   if (mean >= 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * rng.normal()));
-  return poisson(mean, rng);
+  // Inversion with a single uniform: the draws consumed do not depend on the outcome's size.
+  const u = rng.uniform();
+  let k = 0;
+  let p = Math.exp(-mean);
+  let cumulative = p;
+  while (u > cumulative && p > 0) {
+    k += 1;
+    p *= mean / k;
+    cumulative += p;
+  }
+  return k;
 }
 
 /**

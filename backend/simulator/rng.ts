@@ -2,8 +2,8 @@
 // 53-bit uniform and a Marsaglia-polar standard normal. Every generator's full state, including
 // the polar method's cached spare, is plain JSON so a checkpoint can continue a path exactly.
 //
-// One stream per symbol (keyed by its name) means adding or removing a symbol never shifts the
-// draws of the others; the market factor has its own stream for the same reason.
+// One stream per name (each symbol's, and the market's, keyed by a name no symbol can take) means
+// adding or removing a symbol never shifts the draws of the others.
 
 /** The whole state of one generator: sfc32's four 32-bit words and the normal sampler's spare. */
 export interface RngState {
@@ -27,10 +27,8 @@ const TWO_POW_26 = 0x400_0000;
 const TWO_POW_53 = 0x20_0000_0000_0000;
 // sfc32's author recommends discarding the first outputs so weakly-mixed seeds decorrelate.
 const WARM_UP_ROUNDS = 15;
-// Distinct domains keep a symbol's stream from ever coinciding with the market stream, whatever
-// the symbol is called.
+// Domain separation for the key (market model 1 also keyed a market stream in another domain).
 const SYMBOL_DOMAIN = 0x53594d42; // 'SYMB'
-const MARKET_DOMAIN = 0x4d4b5446; // 'MKTF'
 // One odd constant per output word, so the four words absorb the same inputs differently.
 const LANE_CONSTANTS = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced1a3b];
 
@@ -72,16 +70,13 @@ function keyedState(words: number[]): RngState {
   return rng.getState();
 }
 
-/** The stream of one symbol. `epoch` separates paths resumed from a log from the original one. */
+/**
+ * The stream of one name (a symbol's, or one of the market's). `epoch` separates paths resumed
+ * from a log (keyed by its last id) from the original one.
+ */
 export function symbolStream(seed: number, symbol: string, epoch = 0): RngState {
   assertSeed(seed);
   return keyedState([SYMBOL_DOMAIN, ...seedWords(seed), hashString(symbol), symbol.length, ...seedWords(epoch)]);
-}
-
-/** The stream of the common market factor. */
-export function marketStream(seed: number, epoch = 0): RngState {
-  assertSeed(seed);
-  return keyedState([MARKET_DOMAIN, ...seedWords(seed), ...seedWords(epoch)]);
 }
 
 /** A generator continuing from `state` (which is copied, never shared). */

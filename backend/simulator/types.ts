@@ -1,33 +1,24 @@
 import type { MarketEvent, MarketEventDraft, QuoteEvent, SymbolSpec, TradeTick } from '../types.ts';
 
-/** What a path resumes from when no checkpoint is usable: the log's newest events. */
-export interface ResumePoint {
-  /** The newest trade of each symbol. */
-  trades: TradeTick[];
-  /** The newest quote of each symbol. */
-  quotes: QuoteEvent[];
-  /** The newest event of any kind (its market time is where the clock resumes); null when empty. */
-  newest: MarketEvent | null;
-  /** The log's last id, which the resumed random streams are seeded from. */
-  lastId: number;
-}
-
-/** A market model on the generator's clock (market model v2: backend/simulator/market.ts). */
+/** The market model as the pipeline drives it (SPEC-8); `createMarket` in market.ts builds one. */
 export interface Simulator {
   readonly universe: readonly SymbolSpec[];
   /**
-   * The next batch of events, stamped `ts`, in market-time order. Deterministic in the number of
+   * The next step's events, stamped `ts`, in market-time order. Deterministic in the number of
    * steps taken: the wall clock only provides the stamp, never the path.
    */
   step(ts: number): MarketEventDraft[];
   /** Move `symbol`'s price by `pct` percent at the next step (admin news shock). */
   shock(symbol: string, pct: number): void;
-  /** Full-precision state with the model version, as a string. */
+  /** The whole state (clock, prices, day statistics, regime, generators) with `version: 2`. */
   checkpoint(): string;
-  /** Continue exactly where `checkpoint()` left off; throws ModelVersionError for another model's. */
+  /**
+   * Continue exactly where `checkpoint()` left off; symbols new to the universe start fresh.
+   * Throws ModelVersionError for another model's checkpoint (model 1's included).
+   */
   restore(checkpoint: string): void;
-  /** No usable checkpoint (a former leader whose log grew by replication): continue from the log. */
-  resumeFromEvents(from: ResumePoint): void;
+  /** No usable checkpoint (a former leader's log grew by replication): continue from the log. */
+  resumeFromEvents(latest: { trades: TradeTick[]; quotes: QuoteEvent[]; newest: MarketEvent | null; lastId: number }): void;
 }
 
 export interface Scheduler {

@@ -17,7 +17,8 @@
 // this gives one-minute returns a tail index near 3, as measured on real ones. Drawing the tails per grid
 // minute and not per model step keeps them the same at any --interval or --speed: a per-step t
 // shock would be washed out by the central limit theorem at 3 s steps and undiluted at 600 s.
-// Rare large news jumps (Merton, as in model v1) stay, with their compensator.
+// Rare large news jumps (Merton, as in model 1) stay, with their compensator.
+import type { SymbolSpec } from '../types.ts';
 import type { Rng } from './rng.ts';
 
 /** Parameters of the volatility process, shared by every symbol. */
@@ -178,4 +179,21 @@ export function varianceBudget(
 export function newsCompensator(news: NewsJumps, dailySd: number): number {
   const sd = news.stdDev * dailySd;
   return Math.expm1(news.mean * dailySd + (sd * sd) / 2);
+}
+
+/** Annualised volatility of the market factor, about that of a broad equity index. */
+export const MARKET_VOLATILITY = 0.16;
+export const MAX_MARKET_CORRELATION = 0.95;
+
+/**
+ * ρ, the correlation of a symbol's diffusion with the market draw. With market volatility σm, a
+ * symbol of volatility σ and beta β has ρ = β·σm/σ, so σ·(ρ·Zm + √(1−ρ²)·Zi) has systematic part
+ * β·σm and total variance exactly σ², as configured. A beta too large for the volatility
+ * (β·σm > σ) would need more variance than σ² allows: σ is kept and |ρ| capped at
+ * MAX_MARKET_CORRELATION, which lowers the effective beta but keeps some idiosyncratic noise.
+ */
+export function marketCorrelation(spec: SymbolSpec, marketVolatility: number = MARKET_VOLATILITY): number {
+  const beta = spec.beta ?? 1;
+  const raw = spec.volatility > 0 ? (beta * marketVolatility) / spec.volatility : 0;
+  return Math.max(-MAX_MARKET_CORRELATION, Math.min(MAX_MARKET_CORRELATION, raw));
 }

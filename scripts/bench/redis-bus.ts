@@ -1,11 +1,13 @@
 // Redis bus: 12-tick batches published through `createRedisBus` to a second bus instance that
 // follows the stream (XREAD BLOCK), end to end, on a throwaway redis-server (loopback, no
-// persistence, stopped by PID). Ticks are real simulator output, so entry sizes are realistic.
+// persistence, stopped by PID). Entries are real market-model events (trades, quotes, status), so
+// their sizes are realistic.
 import { performance } from 'node:perf_hooks';
 import type { Bus, BusSource } from '../../backend/bus/bus.ts';
 import { createRedisBus } from '../../backend/bus/redis.ts';
 import { silentLogger } from '../../backend/logger.ts';
-import { createSimulator } from '../../backend/simulator/simulator.ts';
+import { serializeEvent, symbolOf } from '../../backend/log/event-json.ts';
+import { createMarketSimulator } from '../../backend/simulator/market.ts';
 import { BUILTIN_UNIVERSE } from '../../backend/simulator/universe.ts';
 import { redisAvailable, startRedis } from '../lib/redis-server.ts';
 import type { LoggedEvent } from '../../backend/types.ts';
@@ -142,15 +144,15 @@ function untilUp(bus: Bus): Promise<void> {
   });
 }
 
-/** `count` ticks with ids 1…count, from the real simulator (realistic JSON sizes). */
+/** `count` events with ids 1…count, from the market model at the server's defaults (realistic JSON sizes). */
 function simulatedTicks(count: number): LoggedEvent[] {
-  const simulator = createSimulator({ universe: BUILTIN_UNIVERSE, seed: 1, intervalMs: 500, speed: 60 });
+  const market = createMarketSimulator({ universe: BUILTIN_UNIVERSE, seed: 1, intervalMs: 500, speed: 60 }); // the server's defaults
   const ticks: LoggedEvent[] = [];
   const start = Date.now();
   for (let step = 0; ticks.length < count; step++) {
-    for (const draft of simulator.step(start + step * 500)) {
+    for (const draft of market.step(start + step * 500)) {
       const id = ticks.length + 1;
-      ticks.push({ id, symbol: draft.symbol, json: JSON.stringify({ id, ...draft }) });
+      ticks.push({ id, kind: draft.kind, symbol: symbolOf(draft), json: serializeEvent(id, draft) });
     }
   }
   ticks.length = count;

@@ -7,14 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openLog } from '../../backend/log/log.ts';
-import { createSimulator } from '../../backend/simulator/simulator.ts';
+import { createMarketSimulator } from '../../backend/simulator/market.ts';
 import { BUILTIN_UNIVERSE } from '../../backend/simulator/universe.ts';
 import { startServerChild } from './server-child.ts';
 import { openCounter } from './sse-counter.ts';
 import { fixed, heading, int, mib, pct, table } from './report.ts';
 
 const TICKS = 1_000_000;
-const APPEND_BATCH = 996; // 83 simulator steps of 12 symbols
+const APPEND_BATCH = 996; // about 20 market steps of 50 events
 const FILTER = 'AAPL';
 const REPLAY_TIMEOUT_MS = 90_000;
 const MEMORY_POLL_MS = 50;
@@ -23,7 +23,7 @@ export async function benchReplay(): Promise<void> {
   heading(
     'Replay from Last-Event-ID: 0',
     [
-      `log: ${int(TICKS)} ticks from the real simulator (12 symbols, seed 1), appended with openLog in batches of ${APPEND_BATCH};`,
+      `log: ${int(TICKS)} events (trades, quotes, status) from the market model (12 symbols, seed 1, the server's defaults), appended with openLog in batches of ~${APPEND_BATCH};`,
       'server child on it (--interval 1000, so live ticks barely interfere); one raw http.get client, counting frames,',
       'reads until it has every logged tick. Time is from the request to the last replayed tick; the file is in the page cache.',
       'RSS: server child before the request, max of VmRSS polled every 50 ms, and VmHWM (kernel peak) after. Fresh server per row.',
@@ -63,10 +63,10 @@ export async function benchReplay(): Promise<void> {
   }
 }
 
-/** Writes the log; returns how many of its ticks are FILTER's. */
+/** Writes the log; returns how many of its events FILTER's stream gets (its own and every status event). */
 function buildLog(file: string): number {
   const log = openLog({ path: file, retention: TICKS * 2 });
-  const simulator = createSimulator({ universe: BUILTIN_UNIVERSE, seed: 1, intervalMs: 500, speed: 60 });
+  const simulator = createMarketSimulator({ universe: BUILTIN_UNIVERSE, seed: 1, intervalMs: 500, speed: 60 }); // the server's defaults
   const start = Date.now() - Math.ceil(TICKS / 12) * 500;
   let filtered = 0;
   let step = 0;
@@ -77,8 +77,9 @@ function buildLog(file: string): number {
         for (const draft of simulator.step(start + step++ * 500)) batch.push(draft);
       }
       batch.length = Math.min(batch.length, TICKS - log.lastId());
-      for (const draft of batch) if (draft.symbol === FILTER) filtered++;
-      log.append(batch, simulator.checkpoint());
+      for (const draft of batch) if (draft.kind === 'status' || draft.symbol === FILTER) filtered++;
+      // The cast goes once the log appends MarketEventDraft[] (issue 8's wiring of the log).
+      log.append(batch as unknown as Parameters<typeof log.append>[0], simulator.checkpoint());
     }
   } finally {
     log.close();

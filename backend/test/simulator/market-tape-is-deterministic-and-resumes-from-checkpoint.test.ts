@@ -3,7 +3,13 @@
 // shock) continues exactly the same path, event for event, so the log's ids stay the same.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MARKET_MODEL_VERSION, createMarket, type MarketOptions } from '../../simulator/market.ts';
+import {
+  MARKET_MODEL_VERSION,
+  ModelVersionError,
+  createMarket,
+  modelVersionRefusal,
+  type MarketOptions,
+} from '../../simulator/market.ts';
 import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
 import type { MarketEventDraft } from '../../types.ts';
 
@@ -62,19 +68,30 @@ test('a shock pending in a checkpoint is applied after the restore', () => {
   assert.equal(withoutTs(b.step(0)), withoutTs(a.step(0)));
 });
 
-test('the checkpoint records the model version; another version is refused in one line', () => {
+test('the checkpoint records the model version; a model-1 checkpoint is refused in one line', () => {
   const market = createMarket(OPTIONS);
   const data = JSON.parse(market.checkpoint());
   assert.is(data.version, MARKET_MODEL_VERSION);
-  const v1 = JSON.stringify({ version: 1, steps: 10, sessionSteps: 3, epoch: 0, market: {}, symbols: [] });
-  try {
-    market.restore(v1);
-    assert.unreachable('a model 1 checkpoint must be refused');
-  } catch (error) {
-    const message = (error as Error).message;
-    assert.match(message, /written by market model 1/);
-    assert.not.match(message, /\n/);
+  // Model 1 wrote `version: 1`; a checkpoint without a version is taken for model 1 too.
+  const v1 = { steps: 10, sessionSteps: 3, epoch: 0, market: {}, symbols: [] };
+  for (const checkpoint of [{ version: 1, ...v1 }, v1]) {
+    try {
+      market.restore(JSON.stringify(checkpoint));
+      assert.unreachable('a model 1 checkpoint must be refused');
+    } catch (error) {
+      assert.instance(error, ModelVersionError);
+      assert.is((error as ModelVersionError).found, 1);
+      const message = (error as Error).message;
+      assert.is(
+        message,
+        'this log was written by market model 1 (one mid-priced tick per symbol per step); this ticktape runs model 2 ' +
+          'and cannot continue it: start a new log with another --db, or run ticktape 0.1 on this one',
+      );
+    }
   }
+  assert.match(modelVersionRefusal('ticks.db', 1), /^ticks\.db was written by market model 1 \(/);
+  assert.throws(() => market.restore(JSON.stringify({ ...data, version: 3 })), /market model 3; .* run the ticktape version that wrote it$/);
+  assert.throws(() => market.restore(JSON.stringify({ ...data, version: 'two' })), /invalid market checkpoint: bad version "two"/);
   assert.throws(() => market.restore('{'), /invalid market checkpoint: not JSON/);
   assert.throws(() => createMarket({ ...OPTIONS, hours: 'regular' }).restore(market.checkpoint()), /--hours extended/);
 });

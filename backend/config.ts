@@ -459,6 +459,12 @@ function resolve(values: Values, raw: Map<OptionName, RawValue>, db: string): Co
     const label = raw.get('role')?.label ?? OPTIONS.role.flag;
     fail(label, `role ${role} needs Redis: set ${OPTIONS.redis.flag} or ${OPTIONS.redis.env}`);
   }
+  // The model's step is interval × speed of market time; under a millisecond the exchange clock,
+  // which counts whole milliseconds, would not move.
+  if (values.interval * values.speed < 1) {
+    const label = raw.get('speed')?.label ?? OPTIONS.speed.flag;
+    fail(label, `interval × speed must be at least 1 ms of market time a batch, got ${values.interval} ms × ${values.speed}`);
+  }
 
   const configLabel = raw.get('config')?.label ?? OPTIONS.config.flag;
   const universe = values.config === null ? BUILTIN_UNIVERSE : readUniverseFile(values.config, configLabel);

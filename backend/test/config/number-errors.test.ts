@@ -66,4 +66,9 @@ test('a number too large to be finite', () => {
   assertRejected(errorOf(['--speed', '9'.repeat(400)]), '--speed', 'expected a finite number');
 });
 
+test('a batch must move the exchange clock by at least 1 ms: interval × speed below 1 is refused on --speed', () => {
+  assertRejected(errorOf(['--interval', '2', '--speed', '0.25']), '--speed', 'interval × speed must be at least 1 ms of market time a batch, got 2 ms × 0.25');
+  assertRejected(errorOf([], { TICKTAPE_SPEED: '0.001' }), 'TICKTAPE_SPEED', '500 ms × 0.001');
+});
+
 test.run();

@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
+import { peekLog, type LogHead } from '../log/peek.ts';
 import { MARKET_MODEL_VERSION, ModelVersionError } from '../simulator/market.ts';
 import type { Simulator } from '../simulator/types.ts';
 import type { MarketEvent, QuoteEvent, TradeTick } from '../types.ts';
@@ -96,13 +97,26 @@ export function resumeFromLog(simulator: Simulator, log: EventLog, logger: Logge
 
 /**
  * Why this ticktape cannot continue the log's path, in one line, or null. Market model 1 (one
- * mid-priced tick per symbol per step, no exchange clock) wrote checkpoints without a model version
- * and ticks without `marketTime`; continuing such a log under model 2 would put another model's
+ * mid-priced tick per symbol per step, no exchange clock) wrote checkpoints of version 1 (or with no
+ * version) and ticks without `marketTime`; continuing such a log under model 2 would put another model's
  * events, and another clock, under the ids its clients have seen.
  */
 export function logModelProblem(log: EventLog): string | null {
-  if (log.lastId() === 0) return null;
-  const saved = log.checkpoint();
+  return modelProblem(log.path, { lastId: log.lastId(), checkpoint: log.checkpoint(), newestJson: log.newestEvent()?.json ?? null });
+}
+
+/**
+ * logModelProblem for a log file not yet opened (see log/peek.ts): a refused log is refused before
+ * opening could migrate it, so that the ticktape that wrote it can still open it.
+ */
+export function fileModelProblem(file: string): string | null {
+  const head = peekLog(file);
+  return head === null ? null : modelProblem(file, head);
+}
+
+function modelProblem(file: string, head: LogHead): string | null {
+  if (head.lastId === 0) return null;
+  const saved = head.checkpoint;
   const parsed = saved === undefined || saved === '' ? null : parseTagged(saved);
   let version: unknown = 2;
   if (saved !== undefined && saved !== '') {
@@ -112,11 +126,10 @@ export function logModelProblem(log: EventLog): string | null {
       version = 1;
     }
   }
-  const newest = log.newestEvent();
-  if (version === 2 && newest !== null && newest.json.includes('"marketTime":')) return null;
+  if (version === 2 && head.newestJson !== null && head.newestJson.includes('"marketTime":')) return null;
   const model = version === 2 ? 1 : String(version);
   return (
-    `${log.path} was written by market model ${model} (one mid-priced tick per symbol per step); ` +
+    `${file} was written by market model ${model} (one mid-priced tick per symbol per step); ` +
     `this ticktape runs model ${MARKET_MODEL_VERSION} and cannot continue it: start a new log with another --db, ` +
     'or run ticktape 0.1 on this one'
   );

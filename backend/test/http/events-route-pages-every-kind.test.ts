@@ -132,7 +132,7 @@ test('/api/ticks answers trades only (kind tick), ascending, with next as before
   const trades = log.filter((e) => e.kind === 'tick');
   const seen: MarketEvent[] = [];
   for (let after: number | null = 0; after !== null; ) {
-    const res = await getJson(`${server.url}/api/ticks?after=${after}&limit=100`);
+    const res: { status: number; body: { ticks: MarketEvent[]; next: number | null } } = await getJson(`${server.url}/api/ticks?after=${after}&limit=100`);
     assert.is(res.status, 200);
     assert.equal(Object.keys(res.body), ['ticks', 'next']);
     const ticks = res.body.ticks as MarketEvent[];

@@ -32,7 +32,7 @@ import type { EventLog } from './log/event-log.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createMetrics, writeLatencyMetric } from './metrics.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
-import { continuedSeed, logModelProblem, type SeedSource } from './pipeline/checkpoint.ts';
+import { continuedSeed, fileModelProblem, logModelProblem, type SeedSource } from './pipeline/checkpoint.ts';
 import { broadcastTo, createPipeline } from './pipeline/pipeline.ts';
 import { createTickGenerator, type TickGenerator } from './pipeline/tick-generator.ts';
 import { createHub } from './stream/hub.ts';
@@ -119,9 +119,12 @@ export async function startServer(options: ServerOptions): Promise<TicktapeServe
   const now = options.now ?? Date.now;
   const closers = closerStack();
   try {
+    // A generator refuses a log another market model wrote before anything is served from it, and
+    // before opening it, which would migrate it out of reach of the ticktape that wrote it.
+    const fileProblem = options.config.role === 'edge' ? null : fileModelProblem(options.config.db);
+    if (fileProblem !== null) throw new Error(fileProblem);
     const log = openLog({ path: options.config.db, retention: options.config.retention });
     closers.push(() => log.close());
-    // A generator refuses a log another market model wrote before anything is served from it.
     const modelProblem = options.config.role === 'edge' ? null : logModelProblem(log);
     if (modelProblem !== null) throw new Error(modelProblem);
     const seed =

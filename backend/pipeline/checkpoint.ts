@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
+import { peekLog, type LogHead } from '../log/peek.ts';
 import { MARKET_MODEL_VERSION, ModelVersionError, modelVersionRefusal } from '../simulator/market-version.ts';
 import type { Simulator } from '../simulator/types.ts';
 import type { MarketEvent, QuoteEvent, TradeTick } from '../types.ts';
@@ -101,8 +102,29 @@ export function resumeFromLog(simulator: Simulator, log: EventLog, logger: Logge
  * under model 2 would put another model's events, and another clock, under ids clients have seen.
  */
 export function logModelVersion(log: EventLog): number {
-  if (log.lastId() === 0) return MARKET_MODEL_VERSION;
-  const saved = log.checkpoint();
+  return headModelVersion({ lastId: log.lastId(), checkpoint: log.checkpoint(), newestJson: log.newestEvent()?.json ?? null });
+}
+
+/** Why this ticktape cannot continue the log's path, in one line (naming the file), or null. */
+export function logModelProblem(log: EventLog): string | null {
+  const version = logModelVersion(log);
+  return version === MARKET_MODEL_VERSION ? null : modelVersionRefusal(log.path, version);
+}
+
+/**
+ * logModelProblem for a log file not yet opened (see log/peek.ts): a refused log is refused before
+ * opening could migrate it, so that the ticktape that wrote it can still open it.
+ */
+export function fileModelProblem(file: string): string | null {
+  const head = peekLog(file);
+  if (head === null) return null;
+  const version = headModelVersion(head);
+  return version === MARKET_MODEL_VERSION ? null : modelVersionRefusal(file, version);
+}
+
+function headModelVersion(head: LogHead): number {
+  if (head.lastId === 0) return MARKET_MODEL_VERSION;
+  const saved = head.checkpoint;
   let version: unknown = MARKET_MODEL_VERSION;
   if (saved !== undefined && saved !== '') {
     const parsed = parseTagged(saved);
@@ -113,15 +135,8 @@ export function logModelVersion(log: EventLog): number {
     }
   }
   if (typeof version !== 'number' || !Number.isSafeInteger(version)) return 1;
-  const newest = log.newestEvent();
-  if (version === MARKET_MODEL_VERSION && newest !== null && !newest.json.includes('"marketTime":')) return 1;
+  if (version === MARKET_MODEL_VERSION && head.newestJson !== null && !head.newestJson.includes('"marketTime":')) return 1;
   return version;
-}
-
-/** Why this ticktape cannot continue the log's path, in one line (naming the file), or null. */
-export function logModelProblem(log: EventLog): string | null {
-  const version = logModelVersion(log);
-  return version === MARKET_MODEL_VERSION ? null : modelVersionRefusal(log.path, version);
 }
 
 function parseTagged(text: string): TaggedCheckpoint | null {

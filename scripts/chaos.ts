@@ -13,7 +13,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { waitUntil } from './lib/http.ts';
 import { startChildServer, stopChild, type ChildServer } from './lib/process.ts';
-import { connectSse, type SseConnection } from './lib/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES, type SseConnection } from './lib/sse-client.ts';
 import { startTestServer, tempDir } from './lib/server.ts';
 import { startRedis, type RedisHandle } from './lib/redis-server.ts';
 import { checkOneHistory, type Capture } from './lib/history-check.ts';
@@ -148,7 +148,7 @@ const SCENARIOS: Record<string, (scene: Scene) => Promise<void>> = {
     try {
       second = await node(scene, ['--interval', '20', '--db', `${tempDir('ticktape-chaos-')}/b.db`]);
       const conn = await client(scene, second.url, 'second');
-      await conn.waitForCount((e) => e.event === 'tick', 10);
+      await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 10);
     } finally {
       process.kill(scene.redis.pid, 'SIGCONT');
     }
@@ -272,7 +272,7 @@ async function connectionFlood(scene: Scene): Promise<void> {
   if (!statuses.includes(503) || !statuses.includes(429)) throw new Error(`the flood did not meet both limits: ${statuses.join(',')}`);
   // The attached clients keep receiving while the flood is held.
   const target = (await health(n.url)).lastEventId + 100;
-  for (const conn of attached) await conn.waitFor((e) => e.event === 'tick' && Number(e.lastEventId) >= target, 30_000, `tick ${target}`);
+  for (const conn of attached) await conn.waitFor((e) => MARKET_EVENT_NAMES.has(e.event) && Number(e.lastEventId) >= target, 30_000, `event ${target}`);
 }
 
 /** The per-client buffer cap of the in-process node (small, so kernel buffers fill quickly; the mechanism is the one at 1 MiB). */
@@ -306,7 +306,7 @@ async function slowReaders(scene: Scene): Promise<void> {
     const resumed = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': last });
     scene.cleanup.push(() => resumed.close());
     const target = (await health(server.url)).lastEventId;
-    await resumed.waitFor((e) => e.event === 'tick' && Number(e.lastEventId) >= target, 30_000, `tick ${target}`);
+    await resumed.waitFor((e) => MARKET_EVENT_NAMES.has(e.event) && Number(e.lastEventId) >= target, 30_000, `event ${target}`);
     if (resumed.events.some((e) => e.event === 'reset')) throw new Error(`a cut-off client resuming at ${last} got a reset`);
     scene.captures.push({ node: 'a cut-off client, resumed', events: [...conn.events, ...resumed.events] });
   }

@@ -1,5 +1,7 @@
-// Benchmark of the SQLite event log: append throughput, replay page throughput on a 1M-row log,
-// the cost of opening it, and what retention pruning adds to each append. Prints figures only.
+// Benchmark of the SQLite event log: append throughput, replay page throughput on a 1M-row log
+// (filtered by symbols and by event kinds), the cost of opening it, and what retention pruning adds
+// to each append. The log is a market model 2 tape: trades and quotes in about equal numbers, a
+// status event now and then. Prints figures only.
 //
 // usage: npx tsx scripts/bench/log-process.ts [rows=1000000]   (npm run bench -- log runs it)
 
@@ -9,23 +11,34 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { openLog } from '../../backend/log/log.ts';
-import type { TickDraft } from '../../backend/types.ts';
+import type { EventFilter, MarketEventDraft, MarketEventKind } from '../../backend/types.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'BRK.B', 'JPM', 'V', 'XOM', 'WMT'];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticktape-bench-'));
 
-function draft(symbol: string, n: number): TickDraft {
+const MARKET_TIME = '2026-03-02T10:15:30.250-05:00';
+
+/** Event `n`: a status event every 5000th, else a trade at even n and the quote it leaves at odd n. */
+function draft(symbol: string, n: number): MarketEventDraft {
+  const ts = 1_763_920_000_000 + n;
+  if (n % 5000 === 4999) return { ts, marketTime: MARKET_TIME, session: 'regular', kind: 'status' };
   const price = Math.round((100 + Math.sin(n) * 5) * 100) / 100;
+  const [bid, ask, bidSize, askSize] = [price - 0.01, price + 0.01, 100 * (1 + (n % 5)), 100 * (1 + (n % 3))];
+  if (n % 2 === 1) return { ts, symbol, bid, ask, bidSize, askSize, marketTime: MARKET_TIME, session: 'regular', kind: 'quote' };
   return {
-    ts: 1_763_920_000_000 + n, symbol, price, bid: price - 0.01, ask: price + 0.01, size: 100 * (1 + (n % 7)),
+    ts, symbol, price, bid, ask, size: 100 * (1 + (n % 7)),
     volume: 1000 * n, open: 100, high: 105, low: 95, prevClose: 100, change: Math.round((price - 100) * 100) / 100,
-    changePct: Math.round((price - 100) * 1000) / 1000,
+    changePct: Math.round((price - 100) * 1000) / 1000, bidSize, askSize, marketTime: MARKET_TIME, session: 'regular', kind: 'tick',
   };
 }
 
-function batchOf(size: number, round: number): TickDraft[] {
-  return Array.from({ length: size }, (_, i) => draft(SYMBOLS[(round * size + i) % SYMBOLS.length], round * size + i));
+/** A symbol trades and then quotes (n and n + 1 share it), round-robin over the universe. */
+function batchOf(size: number, round: number): MarketEventDraft[] {
+  return Array.from({ length: size }, (_, i) => {
+    const n = round * size + i;
+    return draft(SYMBOLS[Math.floor(n / 2) % SYMBOLS.length], n);
+  });
 }
 
 function time(work: () => void): number {
@@ -37,42 +50,49 @@ function time(work: () => void): number {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const report = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
 
-function benchAppend(batchSize: number, ticks: number): void {
+function benchAppend(batchSize: number, events: number): void {
   const log = openLog({ path: path.join(dir, `append-${batchSize}.db`), retention: Number.MAX_SAFE_INTEGER });
   const batches = Array.from({ length: 50 }, (_, round) => batchOf(batchSize, round));
-  const rounds = Math.ceil(ticks / batchSize);
+  const rounds = Math.ceil(events / batchSize);
   const ms = time(() => {
     for (let round = 0; round < rounds; round++) log.append(batches[round % batches.length], `cp${round}`);
   });
-  report(`append, batch of ${batchSize}`, `${fmt((rounds * batchSize) / (ms / 1000))} ticks/s  (${(ms / rounds * 1000).toFixed(0)} µs/batch)`);
+  report(`append, batch of ${batchSize}`, `${fmt((rounds * batchSize) / (ms / 1000))} events/s  (${(ms / rounds * 1000).toFixed(0)} µs/batch)`);
   log.close();
 }
 
 function benchReads(file: string): void {
   const log = openLog({ path: file, retention: Number.MAX_SAFE_INTEGER });
   const last = log.lastId();
-  const filters: Array<[string, ReadonlySet<string> | null]> = [
+  const only = (symbols: string[] | null, kinds: MarketEventKind[] | null = null): EventFilter => ({
+    symbols: symbols && new Set(symbols),
+    kinds: kinds && new Set(kinds),
+  });
+  const filters: Array<[string, EventFilter | null]> = [
     ['no filter', null],
-    ['1 symbol', new Set(['NVDA'])],
-    ['3 symbols', new Set(['AAPL', 'NVDA', 'XOM'])],
-    ['all 12 symbols', new Set(SYMBOLS)],
+    ['1 symbol', only(['NVDA'])],
+    ['3 symbols', only(['AAPL', 'NVDA', 'XOM'])],
+    ['all 12 symbols', only(SYMBOLS)],
+    ['trades only (/api/ticks)', only(null, ['tick'])],
+    ['1 symbol, trades only', only(['NVDA'], ['tick'])],
+    ['status events only', only(null, ['status'])],
   ];
-  for (const [name, symbols] of filters) {
+  for (const [name, filter] of filters) {
     for (const [from, afterId] of [['afterId=0', 0], ['recent afterId', last - 20_000]] as const) {
       const limit = 1000;
       let pages = 0;
-      let ticks = 0;
+      let events = 0;
       let after: number = afterId;
       const ms = time(() => {
         while (pages < 200) {
-          const page = log.readAfter(after, symbols, limit);
+          const page = log.readAfter(after, filter, limit);
           pages++;
-          ticks += page.length;
+          events += page.length;
           if (page.length < limit) after = afterId; // wrap: keep measuring full pages
           else after = page[page.length - 1].id;
         }
       });
-      report(`readAfter limit ${limit}, ${name}, ${from}`, `${fmt(pages / (ms / 1000))} pages/s  ${fmt(ticks / (ms / 1000))} ticks/s`);
+      report(`readAfter limit ${limit}, ${name}, ${from}`, `${fmt(pages / (ms / 1000))} pages/s  ${fmt(events / (ms / 1000))} events/s`);
     }
   }
   log.close();
@@ -80,7 +100,7 @@ function benchReads(file: string): void {
 
 function benchOpen(file: string): void {
   const ms = time(() => openLog({ path: file, retention: Number.MAX_SAFE_INTEGER }).close());
-  report(`openLog on ${fmt(ROWS)} rows (incl. newest-per-symbol cache)`, `${ms.toFixed(1)} ms`);
+  report(`openLog on ${fmt(ROWS)} rows (incl. newest-per-symbol caches)`, `${ms.toFixed(1)} ms`);
   const db = new Database(file, { readonly: true });
   const groupBy = time(() => db.prepare('SELECT symbol, MAX(id) FROM ticks GROUP BY symbol').all());
   const skipScan = time(() =>
@@ -96,9 +116,11 @@ function benchOpen(file: string): void {
   report('  newest per symbol: SELECT symbol, MAX(id) … GROUP BY symbol', `${groupBy.toFixed(2)} ms`);
   console.log('\nquery plans:');
   for (const sql of [
-    'SELECT id, symbol, json FROM ticks WHERE id > 0 ORDER BY id LIMIT 1000',
-    "SELECT id, symbol, json FROM ticks WHERE symbol = 'NVDA' AND id > 0 ORDER BY id LIMIT 1000",
-    "SELECT id, symbol, json FROM ticks WHERE symbol IN ('AAPL','NVDA') AND id > 0 ORDER BY id LIMIT 1000 -- not used",
+    'SELECT id, kind, symbol, json FROM ticks WHERE id > 0 ORDER BY id LIMIT 1000',
+    "SELECT id, kind, symbol, json FROM ticks WHERE symbol = 'NVDA' AND id > 0 ORDER BY id LIMIT 1000",
+    "SELECT id, kind, symbol, json FROM ticks WHERE id > 0 AND instr('|tick|', '|' || kind || '|') > 0 ORDER BY id LIMIT 1000",
+    "SELECT id, kind, symbol, json FROM ticks WHERE symbol = 'NVDA' AND kind = 'quote' ORDER BY id DESC LIMIT 1 -- newest quote, at open",
+    "SELECT id, kind, symbol, json FROM ticks WHERE symbol IN ('AAPL','NVDA') AND id > 0 ORDER BY id LIMIT 1000 -- not used",
   ]) {
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql.replace(/ --.*/, '')}`).all() as Array<{ detail: string }>;
     console.log(`  ${sql}\n    -> ${plan.map((row) => row.detail).join('; ')}`);

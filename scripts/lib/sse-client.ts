@@ -198,6 +198,14 @@ export function ticksOf(events: SseEvent[]): Array<{ id: number; symbol: string;
   return events.filter((e) => e.event === 'tick').map((e) => JSON.parse(e.data));
 }
 
+/** The kinds of market event a stream carries, each under its own `event:` name. */
+export const MARKET_EVENT_NAMES: ReadonlySet<string> = new Set(['tick', 'quote', 'status']);
+
+/** Parse a connection's market events (ticks, quotes and status events) in stream order: each has its `kind`. */
+export function marketEventsOf(events: SseEvent[]): Array<{ id: number; kind: string; symbol?: string; [k: string]: unknown }> {
+  return events.filter((e) => MARKET_EVENT_NAMES.has(e.event)).map((e) => JSON.parse(e.data));
+}
+
 /** Every complete block (the text up to each blank line) a connection has received so far: for framing tests. */
 export function blocksOf(conn: SseConnection): string[] {
   const parts = conn.raw.split('\n\n');

@@ -1,28 +1,32 @@
-// Small real pieces for bus tests: an in-memory BusSource standing in for the SQLite log (the bus
-// only needs readAfter/lastId), a follower that records what it receives, a logger that records
+// Small real pieces for bus tests: an in-memory BusSource of events of every kind standing in for
+// the SQLite log (the bus only needs readAfter/lastId), a follower that records what it receives, a logger that records
 // what it is told, and a deadline-bounded wait.
 import type { BusSource } from '../../bus/bus.ts';
+import { serializeEvent, symbolOf } from '../../log/event-json.ts';
 import type { Logger, LogLevel } from '../../logger.ts';
-import type { LoggedEvent } from '../../types.ts';
+import type { LoggedEvent, MarketEventDraft } from '../../types.ts';
+import { draft, quoteDraft, statusDraft } from '../log/fixtures/log-fixtures.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG'];
 
-export function makeTick(id: number, writer = 'a'): LoggedEvent {
+/**
+ * Event `id` of a feed, as the log would have written it: a status event every 7th id, else a quote
+ * at even ids and a trade at odd ones, so a feed carries every kind under one id sequence (a status
+ * event under the symbol `''`). `writer` changes the bytes (the `ts`), so tests can tell two
+ * writers' events with the same id apart; the shape is a whole event's, in wire order, since a
+ * follower checks every entry.
+ */
+export function makeEvent(id: number, writer = 'a'): LoggedEvent {
   const symbol = SYMBOLS[id % SYMBOLS.length];
-  // `writer` changes the bytes (the size), so tests can tell two writers' ticks with the same id
-  // apart; the shape is a whole tick's, in wire order, since a follower checks every entry.
-  const size = [...writer].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 0) % 1_000_000;
-  const price = 100 + (id % 97) / 100;
-  const json = JSON.stringify({
-    id, ts: 1_763_920_000_000 + id, symbol, price, bid: price - 0.01, ask: price + 0.01, size, volume: id * 100,
-    open: 100, high: 101, low: 99, prevClose: 100, change: price - 100, changePct: 0,
-  });
-  return { id, symbol, json };
+  const mark = [...writer].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 0) % 1000;
+  const made: MarketEventDraft = id % 7 === 0 ? statusDraft('regular', id) : id % 2 === 0 ? quoteDraft(symbol, id) : draft(symbol, id);
+  const event = { ...made, ts: made.ts + mark };
+  return { id, kind: event.kind, symbol: symbolOf(event), json: serializeEvent(id, event) };
 }
 
 export interface ArraySource extends BusSource {
   readonly ticks: LoggedEvent[];
-  /** Commit `count` new ticks (ids continue from lastId) and return them, like the log's append. */
+  /** Commit `count` new events (ids continue from lastId) and return them, like the log's append. */
   append(count: number): LoggedEvent[];
 }
 
@@ -33,7 +37,7 @@ export function createArraySource(writer = 'a', epoch = '00000000000000aa'): Arr
     epoch: () => epoch,
     append(count) {
       const next = ticks.length + 1;
-      const batch = Array.from({ length: count }, (_, i) => makeTick(next + i, writer));
+      const batch = Array.from({ length: count }, (_, i) => makeEvent(next + i, writer));
       ticks.push(...batch);
       return batch;
     },

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { getJson, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf, type SseConnection } from '../helpers/sse-client.ts';
 
 import { stopAfter } from './fixtures.ts';
 
@@ -27,9 +27,10 @@ test('an edge with default options serves and validates against the generator un
   const conn = await connectSse(`${edge.url}/stream?symbols=qaa`);
   connections.push(conn);
   assert.is(conn.status, 200, 'a symbol only the generator was given is accepted');
-  const ticks = await conn.waitForCount((e) => e.event === 'tick', 5);
-  assert.ok(ticks.every((e) => JSON.parse(e.data).symbol === 'QAA'));
-  assert.ok(ticksOf(conn.events).length >= 5);
+  const events = await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 5);
+  // QAA's trades and quotes, and the status events that pass every symbol filter.
+  assert.ok(events.every((e) => e.event === 'status' || JSON.parse(e.data).symbol === 'QAA'));
+  assert.ok(marketEventsOf(conn.events).length >= 5);
 
   const refused = await getJson(`${edge.url}/api/quotes?symbols=MSFT`);
   assert.is(refused.status, 400, 'a built-in symbol the generator does not simulate is refused');

@@ -8,8 +8,8 @@ import { createRecordingLogger } from '../bus/fixtures.ts';
 import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
-import { health, nodeTicks, STREAM_KEY, streamTicks, stopAfter } from './fixtures.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf, type SseConnection } from '../helpers/sse-client.ts';
+import { health, nodeEvents, STREAM_KEY, streamEvents, stopAfter } from './fixtures.ts';
 
 const test = redisSuite('an edge behind the stream\'s retained range');
 
@@ -34,7 +34,7 @@ test('an edge restarted after the stream was trimmed past its log starts over fr
   } finally {
     raw.disconnect();
   }
-  assert.is((await streamTicks(redis.url))[0].id, trimFrom);
+  assert.is((await streamEvents(redis.url))[0].id, trimFrom);
 
   const recorder = createRecordingLogger();
   const edge = await startTestServer({ role: 'edge', redis: redis.url, symbols: 'AAPL,MSFT,NVDA', db: first.db }, { logger: recorder.logger });
@@ -51,9 +51,9 @@ test('an edge restarted after the stream was trimmed past its log starts over fr
   const h = await health(edge.url);
   assert.is(h.status, 'ok');
   assert.is(h.oldestEventId, trimFrom, 'the log starts where the stream does: no hole inside it');
-  const served = await nodeTicks(edge.url, h.lastEventId, trimFrom - 1);
+  const served = await nodeEvents(edge.url, h.lastEventId, trimFrom - 1);
   assert.is(contiguity(served.map((t) => t.id)), null);
-  assert.equal(served, await nodeTicks(all.url, h.lastEventId, trimFrom - 1));
+  assert.equal(served, await nodeEvents(all.url, h.lastEventId, trimFrom - 1));
 
   // A client resuming from the edge's old position is told it expired, then gets a snapshot.
   const client = await connectSse(`${edge.url}/stream`, { 'Last-Event-ID': String(away) });
@@ -62,8 +62,8 @@ test('an edge restarted after the stream was trimmed past its log starts over fr
   assert.equal(JSON.parse(reset.data).reason, 'expired');
   assert.is(JSON.parse(reset.data).oldestId, trimFrom);
   await client.waitFor((e) => e.event === 'snapshot');
-  await client.waitForCount((e) => e.event === 'tick', 30);
-  assert.is(contiguity(ticksOf(client.events).map((t) => t.id)), null);
+  await client.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 30);
+  assert.is(contiguity(marketEventsOf(client.events).map((t) => t.id)), null);
   assert.is(recorder.count('follow.start_over'), 1, 'started over once, then follows normally');
 });
 

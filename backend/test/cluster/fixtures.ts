@@ -1,6 +1,6 @@
 // Shared pieces for cluster tests: read the Redis stream directly (ioredis, not the bus under
-// test), page a node's whole log through /api/ticks, ask a node for its health, and stop what a
-// test started.
+// test), page a node's whole log (events of every kind) through /api/events, ask a node for its
+// health, and stop what a test started.
 import { Redis } from 'ioredis';
 import * as assert from 'uvu/assert';
 import type { Test } from 'uvu';
@@ -12,18 +12,18 @@ import type { SseConnection } from '../helpers/sse-client.ts';
 
 export const STREAM_KEY = 'ticktape:ticks';
 
-export interface StoredTick {
+export interface StoredEvent {
   id: number;
-  /** The tick as the node serves it, re-serialised (key order is the stored order). */
+  /** The event (tick, quote or status) as the node serves it, re-serialised (key order is the stored order). */
   json: string;
 }
 
-/** Every entry of the cluster stream, oldest first, as tick id and stored JSON. */
-export async function streamTicks(redisUrl: string): Promise<StoredTick[]> {
+/** Every entry of the cluster stream, oldest first, as event id and stored JSON. */
+export async function streamEvents(redisUrl: string): Promise<StoredEvent[]> {
   const raw = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await raw.connect();
   try {
-    const ticks: StoredTick[] = [];
+    const ticks: StoredEvent[] = [];
     let after = '-';
     for (;;) {
       const page = await raw.xrange(STREAM_KEY, after, '+', 'COUNT', 5000);
@@ -38,12 +38,12 @@ export async function streamTicks(redisUrl: string): Promise<StoredTick[]> {
   }
 }
 
-/** A node's log from `after` up to `upTo`, through the public API. */
-export async function nodeTicks(baseUrl: string, upTo: number, after = 0): Promise<StoredTick[]> {
-  const ticks: StoredTick[] = [];
+/** A node's log (every kind) from `after` up to `upTo`, through the public API. */
+export async function nodeEvents(baseUrl: string, upTo: number, after = 0): Promise<StoredEvent[]> {
+  const ticks: StoredEvent[] = [];
   for (let cursor = after; cursor < upTo; ) {
-    const { body } = await getJson(`${baseUrl}/api/ticks?after=${cursor}&limit=10000`);
-    const page = (body.ticks as { id: number }[]).filter((tick) => tick.id <= upTo);
+    const { body } = await getJson(`${baseUrl}/api/events?after=${cursor}&limit=10000`);
+    const page = (body.events as { id: number }[]).filter((tick) => tick.id <= upTo);
     ticks.push(...page.map((tick) => ({ id: tick.id, json: JSON.stringify(tick) })));
     if (page.length === 0 || body.next === null) break;
     cursor = page[page.length - 1].id;

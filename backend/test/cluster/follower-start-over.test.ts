@@ -12,7 +12,7 @@ import { openLog } from '../../log/log.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import { createPipeline } from '../../pipeline/pipeline.ts';
 import type { LoggedEvent } from '../../types.ts';
-import { createRecordingLogger, makeTick } from '../bus/fixtures.ts';
+import { createRecordingLogger, makeEvent } from '../bus/fixtures.ts';
 import { waitUntil } from '../helpers/http.ts';
 import { tempDir } from '../helpers/server.ts';
 
@@ -37,7 +37,7 @@ function followerOn(bus: Bus): Node {
 }
 
 const ticks = (from: number, to: number, writer: string): LoggedEvent[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => makeTick(from + i, writer));
+  Array.from({ length: to - from + 1 }, (_, i) => makeEvent(from + i, writer));
 const jsonOf = (log: EventLog) => log.readAfter(0, null, 100).map((t) => t.json);
 
 test('a log holding ticks the feed contradicts starts over and copies the feed from its oldest tick', async () => {

@@ -12,7 +12,7 @@ import { contiguity, waitUntil } from '../helpers/http.ts';
 import { logLine, startChildServer, stopChild, type ChildServer } from '../helpers/process.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
-import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf, type SseConnection } from '../helpers/sse-client.ts';
 import { assertOneHistory, health } from './fixtures.ts';
 
 const test = redisSuite('a forgotten stream');
@@ -79,7 +79,7 @@ test('FLUSHALL with a lagging standby: the most advanced replica re-establishes 
   }
   await assertOneHistory([nodes[0].url, nodes[1].url, edge.url], [{ node: 'edge', conn: client }]);
   // Restored from the ex-leader, which held the most: the client's feed simply continued.
-  const ids = ticksOf(client.events).map((t) => t.id);
+  const ids = marketEventsOf(client.events).map((t) => t.id);
   assert.is(contiguity(ids), null);
   assert.not.ok(client.events.some((e) => e.event === 'reset'), 'no reset was needed');
   // How: the standby found the stream forgotten first, saw the leader's higher claim and deferred.

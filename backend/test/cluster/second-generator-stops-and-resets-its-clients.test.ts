@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { getJson, waitForLastId } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer } from '../helpers/server.ts';
-import { connectSse } from '../helpers/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES } from '../helpers/sse-client.ts';
 import { assertOneHistory, health, metric, stopAfter, waitForHealth } from './fixtures.ts';
 
 const test = redisSuite('a second generator on one stream');
@@ -43,8 +43,8 @@ test('the node that finds another history stops, resets its clients onto it and 
     plain = await connectSse(`${second.url}/stream?lastEventId=0`);
     aware = await connectSse(`${second.url}/stream?lastEventId=0&epoch=`);
     connections.push(plain, aware);
-    await plain.waitForCount((e) => e.event === 'tick', 10);
-    await aware.waitForCount((e) => e.event === 'tick', 10);
+    await plain.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 10);
+    await aware.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 10);
   } finally {
     process.kill(redis.pid, 'SIGCONT');
   }
@@ -73,7 +73,7 @@ test('the node that finds another history stops, resets its clients onto it and 
   assert.is(((await health(second.url)) as unknown as Healthz).generating, false);
   const after = await connectSse(`${second.url}/stream?lastEventId=0`);
   connections.push(after);
-  await after.waitForCount((e) => e.event === 'tick', 40);
+  await after.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 40);
   await assertOneHistory([first.url, second.url], [
     { node: 'second (plain)', conn: plain },
     { node: 'second (epoch-aware)', conn: aware },
@@ -83,14 +83,14 @@ test('the node that finds another history stops, resets its clients onto it and 
   // A resume point of the old history, with its epoch: reset, then a snapshot of the new one.
   const stale = await connectSse(`${second.url}/stream?epoch=${ownEpoch}`, { 'Last-Event-ID': '5' });
   connections.push(stale);
-  const reset = await stale.waitFor((e) => e.event === 'reset' || e.event === 'tick');
+  const reset = await stale.waitFor((e) => e.event === 'reset' || MARKET_EVENT_NAMES.has(e.event));
   assert.is(reset.event, 'reset');
   assert.equal(JSON.parse(reset.data).reason, 'history');
   await stale.waitFor((e) => e.event === 'snapshot');
   // The same id without an epoch is a plain resume point, as ever: a replay from 6.
   const replay = await connectSse(`${second.url}/stream`, { 'Last-Event-ID': '5' });
   connections.push(replay);
-  assert.is((await replay.waitFor((e) => e.event === 'tick' || e.event === 'reset')).id, '6');
+  assert.is((await replay.waitFor((e) => MARKET_EVENT_NAMES.has(e.event) || e.event === 'reset')).id, '6');
   // And a malformed epoch is a 400 naming it.
   const bad = await getJson(`${second.url}/stream?epoch=xyz`);
   assert.equal([bad.status, bad.body.code], [400, 'BAD_EPOCH']);

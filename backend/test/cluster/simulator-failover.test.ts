@@ -8,8 +8,8 @@ import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { startChildServer, stopChild, type ChildServer } from '../helpers/process.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
-import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
-import { health, nodeTicks, range, streamTicks, waitForHealth } from './fixtures.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf, type SseConnection } from '../helpers/sse-client.ts';
+import { health, nodeEvents, range, streamEvents, waitForHealth } from './fixtures.ts';
 
 const test = redisSuite('simulator failover');
 
@@ -55,7 +55,7 @@ function priceJumps(ticks: { id: number; symbol: string; price: number }[], boun
 }
 
 function assertFeedContinues(conn: SseConnection, boundary: number): void {
-  const ticks = ticksOf(conn.events) as unknown as { id: number; symbol: string; price: number }[];
+  const ticks = marketEventsOf(conn.events) as unknown as { id: number; symbol: string; price: number }[];
   const ids = ticks.map((t) => t.id);
   assert.is(contiguity(ids), null, 'the edge client sees contiguous ids across the failover');
   assert.is(new Set(ids).size, ids.length, 'no duplicate');
@@ -77,7 +77,7 @@ test('two simulators: exactly one generates; closing it hands over to the other 
 
   const client = await connectSse(`${edge.url}/stream?lastEventId=0`);
   connections.push(client);
-  await client.waitForCount((e) => e.event === 'tick', 200, 15000);
+  await client.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 200, 15000);
   // The standby follows into its own log.
   await waitForLastId(standby.url, 200);
 
@@ -88,15 +88,15 @@ test('two simulators: exactly one generates; closing it hands over to the other 
   console.log(`  takeover after a clean close: ${Date.now() - stoppedAt} ms (lease TTL ${LEASE_TTL_MS} ms)`);
   assert.is((await health(edge.url)).generating, false);
 
-  await client.waitFor((e) => e.event === 'tick' && Number(e.id) >= boundary + 200, 15000, `tick ${boundary + 200}`);
+  await client.waitFor((e) => MARKET_EVENT_NAMES.has(e.event) && Number(e.id) >= boundary + 200, 15000, `tick ${boundary + 200}`);
   assertFeedContinues(client, boundary);
 
   // The stream holds each id once, and the new leader's log agrees with the edge's.
   const last = (await health(standby.url)).lastEventId;
   await waitForLastId(edge.url, last);
-  const stream = await streamTicks(redis.url);
+  const stream = await streamEvents(redis.url);
   assert.equal(stream.map((t) => t.id).slice(0, last), range(1, last));
-  assert.equal(await nodeTicks(edge.url, last), await nodeTicks(standby.url, last));
+  assert.equal(await nodeEvents(edge.url, last), await nodeEvents(standby.url, last));
 });
 
 test('a leader killed with SIGKILL: the standby takes over once the lease expires, still gap-free', async () => {
@@ -117,7 +117,7 @@ test('a leader killed with SIGKILL: the standby takes over once the lease expire
 
   const client = await connectSse(`${edge.url}/stream?lastEventId=0`);
   connections.push(client);
-  await client.waitForCount((e) => e.event === 'tick', 200, 15000);
+  await client.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 200, 15000);
 
   const killedAt = Date.now();
   assert.ok(child.kill('SIGKILL'));
@@ -125,10 +125,10 @@ test('a leader killed with SIGKILL: the standby takes over once the lease expire
   await waitForHealth(standby.url, 'generating after the lease expired', (h) => h.generating, 20000);
   console.log(`  takeover after SIGKILL: ${Date.now() - killedAt} ms (the killed leader's lease TTL: 5000 ms)`);
   const resumedAt = (await health(standby.url)).lastEventId;
-  await client.waitFor((e) => e.event === 'tick' && Number(e.id) >= resumedAt + 200, 15000, `tick ${resumedAt + 200}`);
+  await client.waitFor((e) => MARKET_EVENT_NAMES.has(e.event) && Number(e.id) >= resumedAt + 200, 15000, `tick ${resumedAt + 200}`);
   // What the killed leader got into the feed is where the standby continued: the feed's only
   // pause (seconds of ts, while the lease ran out) marks the hand-over.
-  const stream = await streamTicks(redis.url);
+  const stream = await streamEvents(redis.url);
   const handover = stream.findIndex((t, i) => i > 0 && JSON.parse(t.json).ts - JSON.parse(stream[i - 1].json).ts > 1000);
   assert.ok(handover > 0, 'a pause in the feed marks the takeover');
   assertFeedContinues(client, stream[handover - 1].id);

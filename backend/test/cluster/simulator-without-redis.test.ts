@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { contiguity, getJson, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
-import { health, metric, nodeTicks, waitForHealth, stopAfter } from './fixtures.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf, type SseConnection } from '../helpers/sse-client.ts';
+import { health, metric, nodeEvents, waitForHealth, stopAfter } from './fixtures.ts';
 
 const test = redisSuite('simulators without Redis');
 
@@ -33,7 +33,7 @@ test('Redis killed: no simulator generates until it is back; then one leads and 
   await waitUntil(async () => (await generatingCount(simulators)) === 1, 'one generating simulator');
   const client = await connectSse(`${edge.url}/stream?lastEventId=0`);
   connections.push(client);
-  await client.waitForCount((e) => e.event === 'tick', 150, 15000);
+  await client.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 150, 15000);
 
   await redis.kill();
   const killedAt = Date.now();
@@ -54,13 +54,13 @@ test('Redis killed: no simulator generates until it is back; then one leads and 
   await redis.restart();
   await waitUntil(async () => (await generatingCount(simulators)) === 1, 'one simulator generating again', 15000);
   const top = Math.max(...frozen);
-  await client.waitFor((e) => e.event === 'tick' && Number(e.id) >= top + 100, 15000, `tick ${top + 100}`);
-  const ticks = ticksOf(client.events);
+  await client.waitFor((e) => MARKET_EVENT_NAMES.has(e.event) && Number(e.id) >= top + 100, 15000, `tick ${top + 100}`);
+  const ticks = marketEventsOf(client.events);
   const ids = ticks.map((t) => t.id);
   assert.is(contiguity(ids), null, 'the edge client saw one contiguous feed');
   assert.not.ok(client.events.some((e) => e.event === 'reset'));
   // And the edge's client got exactly what the edge logged.
-  const logged = await nodeTicks(edge.url, ids[ids.length - 1]);
+  const logged = await nodeEvents(edge.url, ids[ids.length - 1]);
   assert.equal(ticks.map((t) => JSON.stringify(t)), logged.map((t) => t.json));
 });
 
@@ -83,10 +83,10 @@ test("Redis hung (SIGSTOP, connections stay open): the leader's lease lapses and
   await Promise.all([...simulators, edge].map((node) => waitUntil(async () => (await health(node.url)).lastEventId >= top, `${node.url} at ${top}`, 15000)));
   // Whatever the old leader committed while Redis was frozen either reached the stream (it led
   // again) or was replaced: no node keeps ticks the cluster does not have.
-  const reference = await nodeTicks(edge.url, top);
+  const reference = await nodeEvents(edge.url, top);
   assert.is(contiguity(reference.map((t) => t.id)), null);
   for (const node of simulators) {
-    const own = await nodeTicks(node.url, top);
+    const own = await nodeEvents(node.url, top);
     const from = own[0]?.id ?? 1;
     assert.equal(own, reference.filter((t) => t.id >= from), `${node.url} agrees with the feed`);
   }
@@ -100,7 +100,7 @@ test('a simulator serves the API, /healthz and /metrics, but /stream is a 404 JS
   assert.is(typeof stream.body.code, 'string');
   const h = await health(simulator.url);
   assert.is(h.role, 'simulator');
-  assert.is((await getJson(`${simulator.url}/api/ticks?after=0&limit=5`)).body.ticks.length, 5);
+  assert.is((await getJson(`${simulator.url}/api/events?after=0&limit=5`)).body.events.length, 5);
   assert.ok((await metric(simulator.url, 'ticktape_log_last_id'))! > 0);
 });
 

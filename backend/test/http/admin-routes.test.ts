@@ -1,13 +1,15 @@
 // POST /api/admin/pause, /resume, /shock: 403 when no token is configured; with one, 401 (with
 // WWW-Authenticate) without credentials and 403 with wrong ones, before anything else is looked
-// at; pause stops the feed and resume restarts it; a shock moves the next price by its percentage;
+// at; pause stops the feed and resume restarts it; a shock moves the symbol's price (its next
+// quote's midpoint) by its percentage;
 // every malformed shock is a JSON 4xx naming what was wrong.
 import net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { secondsToYears, stepSeconds } from '../../simulator/model.ts';
+import { marketStepSeconds } from '../../simulator/market.ts';
+import { TRADING_DAYS_PER_YEAR } from '../../simulator/volatility.ts';
 import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
-import type { Tick } from '../../types.ts';
+import type { QuoteEvent, TradeTick } from '../../types.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { getJson, postJson, waitForLastId, waitUntil, type JsonResponse } from '../helpers/http.ts';
 import { redisSuite, startRedis } from '../helpers/redis-server.ts';
@@ -19,6 +21,9 @@ const INTERVAL = 20;
 // One simulated step is INTERVAL × SPEED ms of trading time: at speed 1 a step is 20 ms, so a
 // step's own move is a few thousandths of a cent and a shock stands out cleanly.
 const SPEED = 1;
+/** 10 events a step, room for both symbols to quote every step (the default budget is 2 at 20 ms). */
+const MAX_EVENTS_PER_SECOND = 500;
+const TRADING_SECONDS_PER_YEAR = TRADING_DAYS_PER_YEAR * 6.5 * 3600;
 const ACTIONS = ['pause', 'resume', 'shock'];
 
 let secured: TestServer;
@@ -26,10 +31,10 @@ let open: TestServer;
 
 test.before(async () => {
   [secured, open] = await Promise.all([
-    startTestServer({ interval: INTERVAL, speed: SPEED, symbols: 'AAPL,MSFT', seed: 1, 'admin-token': TOKEN }),
+    startTestServer({ interval: INTERVAL, speed: SPEED, symbols: 'AAPL,MSFT', seed: 1, 'admin-token': TOKEN, 'max-events-per-second': MAX_EVENTS_PER_SECOND }),
     startTestServer({ interval: INTERVAL, symbols: 'AAPL,MSFT', seed: 1 }),
   ]);
-  await Promise.all([waitForLastId(secured.url, 2), waitForLastId(open.url, 2)]);
+  await Promise.all([waitForLastId(open.url, 2), waitUntil(async () => (await getJson(`${secured.url}/api/quotes`)).body.quotes.length === 2, 'a trade of each symbol')]);
 });
 test.after(async () => {
   await Promise.all([secured.close(), open.close()]);
@@ -38,26 +43,35 @@ test.after(async () => {
 const post = (server: TestServer, action: string, body: unknown = {}, headers: Record<string, string> = AUTH) =>
   postJson(`${server.url}/api/admin/${action}`, body, headers);
 /**
- * How far one step may move `symbol` from price `p` without a shock: both prices are rounded to
- * the cent (up to half a cent each), and the step's own move is at most ten of its standard
- * deviations (σ·√Δt, Δt = one 20 ms step of trading time, about 0.0015 % for AAPL).
+ * How far one step may move `symbol`'s quote midpoint from price `p` without a shock: the quote is
+ * on the cent grid around the price (a cent of rounding and the spread, at most a few basis points
+ * of it), and the step's own move is at most ten of its standard deviations (σ·√Δt, Δt = one 20 ms
+ * step of trading time, about 0.0015 % for AAPL).
  */
 function tolerance(symbol: string, p: number): number {
-  const volatility = BUILTIN_UNIVERSE.find((s) => s.symbol === symbol)!.volatility;
-  return 0.01 + p * 10 * volatility * Math.sqrt(secondsToYears(stepSeconds(INTERVAL, SPEED)));
+  const spec = BUILTIN_UNIVERSE.find((s) => s.symbol === symbol)!;
+  return 0.01 + (p * spec.spreadBps) / 10_000 + p * 10 * spec.volatility * Math.sqrt(marketStepSeconds(INTERVAL, SPEED) / TRADING_SECONDS_PER_YEAR);
 }
 
-/** With the feed paused, run `send`, resume, and return AAPL's price before and at the next step. */
+/** The midpoint of a quote: where the symbol's price stands. */
+const mid = (quote: { bid: number; ask: number }) => (quote.bid + quote.ask) / 2;
+
+/** The first quote of `symbol` after `afterId` (every step quotes each symbol's move). */
+async function quoteAfter(afterId: number, symbol: string): Promise<QuoteEvent> {
+  return waitUntil(async () => {
+    const { events } = (await getJson(`${secured.url}/api/events?after=${afterId}&limit=1&symbols=${symbol}&events=quote`)).body;
+    return events[0] as QuoteEvent | undefined;
+  }, `the next ${symbol} quote`);
+}
+
+/** With the feed paused, run `send`, resume, and return AAPL's price (quote midpoint) before and at the next step. */
 async function aaplAcrossOneStep(send: () => Promise<void>): Promise<[number, number]> {
   await post(secured, 'pause');
   const before = (await getJson(`${secured.url}/api/quotes?symbols=AAPL`)).body;
   await send();
   await post(secured, 'resume');
-  const next = await waitUntil(async () => {
-    const { ticks } = (await getJson(`${secured.url}/api/ticks?after=${before.lastEventId}&limit=1&symbols=AAPL`)).body;
-    return ticks[0] as Tick | undefined;
-  }, 'the next AAPL tick');
-  return [before.quotes[0].price, next.price];
+  const next = await quoteAfter(before.lastEventId, 'AAPL');
+  return [mid(before.quotes[0]), mid(next)];
 }
 
 const lastId = async (server: TestServer): Promise<number> => (await getJson(`${server.url}/healthz`)).body.lastEventId;
@@ -135,15 +149,15 @@ test('a shock of −5 % moves AAPL\'s next price by −5 % of the price before i
   // Paused, nothing moves between reading the price and the shock taking effect at the next step.
   await post(secured, 'pause');
   const before = (await getJson(`${secured.url}/api/quotes`)).body;
-  const price = (symbol: string) => before.quotes.find((q: Tick) => q.symbol === symbol).price as number;
+  // A symbol's state carries its current quote: its midpoint is the price before the shock.
+  const price = (symbol: string) => mid(before.quotes.find((q: TradeTick) => q.symbol === symbol));
 
   const res = await post(secured, 'shock', { symbol: 'aapl', pct: -5 });
   assert.is(res.status, 200);
   assert.equal(res.body, { symbol: 'AAPL', pct: -5 });
   await post(secured, 'resume');
-  await waitForLastId(secured.url, before.lastEventId + 2);
-  const next = (await getJson(`${secured.url}/api/ticks?after=${before.lastEventId}&limit=2`)).body.ticks as Tick[];
-  const nextPrice = (symbol: string) => next.find((t) => t.symbol === symbol)!.price;
+  const next = { AAPL: await quoteAfter(before.lastEventId, 'AAPL'), MSFT: await quoteAfter(before.lastEventId, 'MSFT') };
+  const nextPrice = (symbol: 'AAPL' | 'MSFT') => mid(next[symbol]);
 
   const aapl = price('AAPL');
   const expected = aapl * 0.95;
@@ -151,23 +165,19 @@ test('a shock of −5 % moves AAPL\'s next price by −5 % of the price before i
   assert.ok(Math.abs(nextPrice('AAPL') - expected) <= tolerance('AAPL', aapl), `AAPL ${aapl} → ${nextPrice('AAPL')}, expected about ${expected.toFixed(3)}`);
   assert.ok(Math.abs(nextPrice('MSFT') - price('MSFT')) <= tolerance('MSFT', price('MSFT')), `MSFT ${price('MSFT')} → ${nextPrice('MSFT')}`);
 
-  // The shock applies once: the step after it moves AAPL by no more than a step's worth.
-  await waitForLastId(secured.url, before.lastEventId + 4);
-  const after = (await getJson(`${secured.url}/api/ticks?after=${before.lastEventId + 2}&limit=2&symbols=AAPL`)).body.ticks as Tick[];
-  assert.ok(Math.abs(after[0].price - nextPrice('AAPL')) <= tolerance('AAPL', aapl), `then ${after[0].price}`);
+  // The shock applies once: the quote after it moves AAPL by no more than a step's worth.
+  const after = await quoteAfter(next.AAPL.id, 'AAPL');
+  assert.ok(Math.abs(mid(after) - nextPrice('AAPL')) <= tolerance('AAPL', aapl), `then ${mid(after)}`);
 });
 
 test('a positive shock moves the price up by its percentage', async () => {
   await post(secured, 'pause');
   const before = (await getJson(`${secured.url}/api/quotes?symbols=MSFT`)).body;
-  const msft = before.quotes[0].price as number;
+  const msft = mid(before.quotes[0]);
   assert.is((await post(secured, 'shock', { symbol: 'MSFT', pct: 10 })).status, 200);
   await post(secured, 'resume');
-  const tick = await waitUntil(async () => {
-    const { ticks } = (await getJson(`${secured.url}/api/ticks?after=${before.lastEventId}&limit=1&symbols=MSFT`)).body;
-    return ticks[0] as Tick | undefined;
-  }, 'the next MSFT tick');
-  assert.ok(Math.abs(tick.price - msft * 1.1) <= 0.05, `MSFT ${msft} → ${tick.price}, expected about ${(msft * 1.1).toFixed(3)}`);
+  const next = mid(await quoteAfter(before.lastEventId, 'MSFT'));
+  assert.ok(Math.abs(next - msft * 1.1) <= tolerance('MSFT', msft * 1.1), `MSFT ${msft} → ${next}, expected about ${(msft * 1.1).toFixed(3)}`);
 });
 
 test('shock: an unknown symbol is a 400 naming it', async () => {

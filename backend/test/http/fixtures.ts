@@ -1,7 +1,7 @@
 // Shared pieces for the HTTP API tests: the error-shape check every 4xx must pass, the tick-field
 // checks and a Prometheus text reader.
 import * as assert from 'uvu/assert';
-import type { Tick } from '../../types.ts';
+import type { TradeTick } from '../../types.ts';
 import type { JsonResponse } from '../helpers/http.ts';
 
 /** Lines such as `    at handler (/work/backend/http/api.ts:12:3)` or any source path. */
@@ -27,10 +27,15 @@ export function assertNoStackTrace(text: string, context: string): void {
   assert.not.match(text, STACK_TRACE, `no stack trace in ${context}: ${text.slice(0, 200)}`);
 }
 
-/** Every field of the contract's tick, in wire order. */
+/** Every field of the contract's tick (a trade print of market model 2), in wire order. */
 export const TICK_FIELDS = [
   'id', 'ts', 'symbol', 'price', 'bid', 'ask', 'size', 'volume', 'open', 'high', 'low', 'prevClose', 'change', 'changePct',
+  'bidSize', 'askSize', 'marketTime', 'session', 'kind',
 ] as const;
+
+const SESSIONS = ['pre-market', 'regular', 'after-hours', 'closed'];
+/** `2026-03-02T09:30:00.250-05:00`: New York exchange time with its offset. */
+const MARKET_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}-0[45]:00$/;
 
 const MONEY_FIELDS = ['price', 'bid', 'ask', 'open', 'high', 'low', 'prevClose', 'change'] as const;
 
@@ -39,8 +44,12 @@ export function onCentGrid(x: number): boolean {
   return Math.abs(x * 100 - Math.round(x * 100)) < 1e-6;
 }
 
-/** Every tick field present with its type, prices on the cent grid, a sane quote and session. */
-export function assertTickShape(tick: Tick, context = `tick ${JSON.stringify(tick)}`): void {
+/**
+ * Every tick field present with its type, prices on the cent grid, a sane quote and session. A
+ * symbol's state (`/api/quotes`, the snapshot) has a tick's shape but carries its current quote,
+ * which may be newer than the trade: `state` skips the check that the trade is inside the quote.
+ */
+export function assertTickShape(tick: TradeTick, context = `tick ${JSON.stringify(tick)}`, { state = false } = {}): void {
   assert.equal(Object.keys(tick), [...TICK_FIELDS], `${context}: exactly the contract's fields, in order`);
   assert.ok(Number.isSafeInteger(tick.id) && tick.id > 0, `${context}: id is a positive integer`);
   assert.ok(Number.isSafeInteger(tick.ts) && tick.ts > 1.5e12 && tick.ts < 1e13, `${context}: ts is epoch milliseconds`);
@@ -54,7 +63,13 @@ export function assertTickShape(tick: Tick, context = `tick ${JSON.stringify(tic
   assert.ok(Number.isSafeInteger(tick.volume) && tick.volume >= tick.size, `${context}: volume counts at least this trade`);
   assert.type(tick.changePct, 'number');
   assert.ok(tick.bid < tick.ask, `${context}: bid < ask`);
-  assert.ok(tick.bid <= tick.price && tick.price <= tick.ask, `${context}: the trade is inside the quote`);
+  if (!state) assert.ok(tick.bid <= tick.price && tick.price <= tick.ask, `${context}: the trade is inside the quote`);
+  for (const field of ['bidSize', 'askSize'] as const) {
+    assert.ok(Number.isSafeInteger(tick[field]) && tick[field] > 0, `${context}: ${field} is a positive integer`);
+  }
+  assert.match(tick.marketTime, MARKET_TIME, `${context}: marketTime is New York time with its offset`);
+  assert.ok(SESSIONS.includes(tick.session), `${context}: session ${tick.session}`);
+  assert.is(tick.kind, 'tick', `${context}: kind`);
   assert.ok(tick.low <= tick.price && tick.price <= tick.high, `${context}: low <= price <= high`);
   assert.ok(tick.low <= tick.open && tick.open <= tick.high, `${context}: low <= open <= high`);
   // change is price − prevClose to the cent; changePct is its ratio to prevClose, rounded to 0.001.

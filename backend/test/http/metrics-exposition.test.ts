@@ -10,7 +10,7 @@ import { WRITE_LATENCY_BUCKETS } from '../../metrics.ts';
 import { getJson, postJson, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectSse, ticksOf } from '../helpers/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf } from '../helpers/sse-client.ts';
 import { parseMetrics } from './fixtures.ts';
 
 const TOKEN = 'metrics-test-token';
@@ -54,19 +54,23 @@ test("prom-client's default metrics keep prom-client's own names and types, with
 test('the write-latency histogram counts each batch written to clients once, however many clients', async () => {
   const before = parseMetrics(await exposition());
   const clients = await Promise.all([connectSse(`${server.url}/stream`), connectSse(`${server.url}/stream`), connectSse(`${server.url}/stream?symbols=AAPL`)]);
-  await Promise.all(clients.map((c) => c.waitForCount((e) => e.event === 'tick', 20)));
+  await Promise.all(clients.map((c) => c.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 20)));
   // Stop generating, let every client reach the head, then count what they were sent live.
   assert.is((await postJson(`${server.url}/api/admin/pause`, {}, { Authorization: `Bearer ${TOKEN}` })).status, 200);
   const head = (await getJson(`${server.url}/healthz`)).body.lastEventId as number;
-  const aaplHead = (await getJson(`${server.url}/api/quotes?symbols=AAPL`)).body.quotes[0].id as number;
+  // The AAPL client's head: the newest AAPL event, or status event (market-wide, it passes every symbol filter).
+  const aaplHead = server.log
+    .readAfter(Math.max(0, head - 1000), null, 1000)
+    .filter((e) => e.symbol === 'AAPL' || e.kind === 'status')
+    .at(-1)!.id;
   await Promise.all(clients.map((c, i) => c.waitFor((e) => Number(e.id) === (i < 2 ? head : aaplHead), 10000, 'the head')));
   const after = parseMetrics(await exposition());
   for (const c of clients) c.close();
   assert.is((await postJson(`${server.url}/api/admin/resume`, {}, { Authorization: `Bearer ${TOKEN}` })).status, 200);
 
-  // A batch is one scheduler slot: its ticks share a `ts`. Every batch since the first client went
+  // A batch is one scheduler slot: its events share a `ts`. Every batch since the first client went
   // live reached at least the unfiltered clients, so the batches they saw are the ones written.
-  const batches = new Set(clients.flatMap((c) => ticksOf(c.events).map((t) => t.ts)));
+  const batches = new Set(clients.flatMap((c) => marketEventsOf(c.events).map((t) => t.ts)));
   const observed = after.get(`${LATENCY}_count`)! - (before.get(`${LATENCY}_count`) ?? 0);
   assert.is(observed, batches.size, `one observation per batch (${batches.size}), not per client`);
 
@@ -147,7 +151,7 @@ if (!promtool && process.env.TICKTAPE_REQUIRE_PROMTOOL === '1') {
 
 (promtool ? test : test.skip)("promtool parses the exposition; its only lint findings are prom-client's own default names", async () => {
   const conn = await connectSse(`${server.url}/stream`);
-  await conn.waitForCount((e) => e.event === 'tick', 4);
+  await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 4);
   await fetch(`${server.url}/nope`);
   const text = await exposition();
   conn.close();
@@ -173,7 +177,7 @@ withRedis('an edge measures from the generator\'s ts, not from when it received 
   const edge = await startTestServer({ role: 'edge', redis: redis.url, symbols: 'AAPL,MSFT' });
   try {
     const conn = await connectSse(`${edge.url}/stream`);
-    await conn.waitForCount((e) => e.event === 'tick', 10);
+    await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 10);
     conn.close();
     const samples = parseMetrics(await exposition(edge));
     assert.ok(samples.get(`${LATENCY}_count`)! >= 1);

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectSse, ticksOf } from '../helpers/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf } from '../helpers/sse-client.ts';
 import { getJson, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { redisSuite, startRedis } from '../helpers/redis-server.ts';
 import { parseMetrics } from './fixtures.ts';
@@ -82,11 +82,11 @@ test('ticks generated and the log\'s id range and size move with the feed', asyn
   assert.is((await getJson(`${server.url}/healthz`)).body.oldestEventId, after.get('ticktape_log_oldest_id'));
 });
 
-test('connected clients and events delivered follow a client reading live ticks', async () => {
+test('connected clients and events delivered follow a client reading live events', async () => {
   const before = await scrape();
   assert.is(before.get('ticktape_stream_clients'), 0);
   const conn = await connectSse(`${server.url}/stream`);
-  await conn.waitForCount((e) => e.event === 'tick', 20);
+  await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 20);
   const during = await scrape();
   assert.is(during.get('ticktape_stream_clients'), 1);
   assert.ok(
@@ -102,18 +102,19 @@ test('replayed events grow by what a resuming client is replayed', async () => {
   const before = await scrape();
   const newest = before.get('ticktape_log_last_id')!;
   const conn = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': String(newest - 50) });
-  await conn.waitForCount((e) => e.event === 'tick', 60);
+  await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 60);
   conn.close();
-  assert.is(ticksOf(conn.events)[0].id, newest - 49);
+  assert.is(marketEventsOf(conn.events)[0].id, newest - 49);
   const after = await scrape();
   const replayed = after.get('ticktape_replayed_events_total')! - before.get('ticktape_replayed_events_total')!;
-  assert.ok(replayed >= 50, `at least the 50 ticks behind the newest id were replayed, got ${replayed}`);
+  assert.ok(replayed >= 50, `at least the 50 events behind the newest id were replayed, got ${replayed}`);
   assert.ok(after.get('ticktape_events_delivered_total')! - before.get('ticktape_events_delivered_total')! >= 60, 'replayed events count as delivered');
 });
 
 test('slow-client disconnects count a client cut off for not reading', async () => {
   // A small cap so the kernel's socket buffers fill quickly; the mechanism is the one at 1 MiB.
-  const fast = await startTestServer({ interval: 2, seed: 9 }, { maxClientBufferBytes: 64 * 1024 });
+  // Up to 12 events a 2 ms step: the default budget (one a step) would take far longer to fill them.
+  const fast = await startTestServer({ interval: 2, seed: 9, 'max-events-per-second': 6000 }, { maxClientBufferBytes: 64 * 1024 });
   try {
     assert.is((await scrape(fast)).get('ticktape_slow_client_disconnects_total'), 0);
     const stalled = await connectSse(`${fast.url}/stream`);

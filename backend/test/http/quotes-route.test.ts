@@ -1,46 +1,63 @@
-// GET /api/quotes: the newest log id and the latest tick per symbol, filtered case-insensitively,
-// each a complete contract tick; unknown or malformed symbol lists are 400s naming the problem.
+// GET /api/quotes: the newest log id, the market's session and clock, and each symbol's state (its
+// latest trade with its current quote and the current session), filtered case-insensitively, each
+// with the shape of a complete contract tick; unknown or malformed symbol lists are 400s naming the problem.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Tick } from '../../types.ts';
+import type { MarketEvent, TradeTick } from '../../types.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { getJson, postJson, waitForLastId } from '../helpers/http.ts';
+import { getJson, postJson, waitUntil } from '../helpers/http.ts';
 import { assertError, assertTickShape } from './fixtures.ts';
 
 const TOKEN = 's3cret';
 let server: TestServer;
-/** The whole log, read after generation was paused, so every answer below describes it. */
-let log: Tick[];
+/** The whole log (every kind), read after generation was paused, so every answer below describes it. */
+let log: MarketEvent[];
 
 test.before(async () => {
-  server = await startTestServer({ interval: 20, symbols: 'AAPL,MSFT,NVDA', seed: 1, 'admin-token': TOKEN });
-  await waitForLastId(server.url, 60);
+  // 10 events a 20 ms step: every symbol may trade each step (the default budget, 2, prints no trades).
+  server = await startTestServer({ interval: 20, symbols: 'AAPL,MSFT,NVDA', seed: 1, 'admin-token': TOKEN, 'max-events-per-second': 500 });
+  await waitUntil(async () => (await getJson(`${server.url}/api/quotes`)).body.quotes.length === 3, 'a trade of every symbol');
   const paused = await postJson(`${server.url}/api/admin/pause`, {}, { Authorization: `Bearer ${TOKEN}` });
   assert.is(paused.status, 200);
-  log = (await getJson(`${server.url}/api/ticks?after=0&limit=10000`)).body.ticks;
+  log = (await getJson(`${server.url}/api/events?after=0&limit=10000`)).body.events;
+  assert.ok(log.length < 10_000, 'the whole log in one page');
 });
 test.after(() => server.close());
 
-function newestPerSymbol(ticks: Tick[], symbols: string[]): Tick[] {
-  return symbols.map((symbol) => ticks.filter((t) => t.symbol === symbol).at(-1)!);
+/**
+ * Each symbol's state, worked out from the log: its newest trade, with the bid, ask and sizes of its
+ * newest quote when that is newer than the trade, and the session of the log's newest event.
+ */
+function statePerSymbol(events: MarketEvent[], symbols: string[]): TradeTick[] {
+  const session = events.at(-1)!.session;
+  return symbols.map((symbol) => {
+    const trade = events.filter((e): e is TradeTick => e.kind === 'tick' && e.symbol === symbol).at(-1)!;
+    const quote = events.filter((e) => e.kind === 'quote' && e.symbol === symbol && e.id > trade.id).at(-1);
+    const current = quote?.kind === 'quote' ? { bid: quote.bid, ask: quote.ask, bidSize: quote.bidSize, askSize: quote.askSize } : {};
+    return { ...trade, ...current, session };
+  });
 }
 
-test('answers {"lastEventId","quotes"} with the newest id and the newest tick of every symbol', async () => {
+test('answers {"lastEventId","quotes","session","marketTime"} with the newest id and every symbol\'s state', async () => {
   const res = await getJson(`${server.url}/api/quotes`);
   assert.is(res.status, 200);
   assert.match(String(res.headers.get('content-type')), /^application\/json/);
-  assert.equal(Object.keys(res.body), ['lastEventId', 'quotes']);
+  assert.equal(Object.keys(res.body), ['lastEventId', 'quotes', 'session', 'marketTime']);
   assert.is(res.body.lastEventId, log.at(-1)!.id);
   assert.is(res.body.lastEventId, (await getJson(`${server.url}/healthz`)).body.lastEventId);
-  assert.equal(res.body.quotes, newestPerSymbol(log, ['AAPL', 'MSFT', 'NVDA']));
+  assert.is(res.body.session, log.at(-1)!.session);
+  assert.is(res.body.marketTime, log.at(-1)!.marketTime);
+  assert.equal(res.body.quotes, statePerSymbol(log, ['AAPL', 'MSFT', 'NVDA']));
 });
 
 test('every quote carries every tick field with the right type, on the cent grid, bid < ask, change = price − prevClose', async () => {
   const { body } = await getJson(`${server.url}/api/quotes`);
   assert.is(body.quotes.length, 3);
-  for (const quote of body.quotes) assertTickShape(quote);
-  // The same holds for every tick the feed produced, not only the newest.
-  for (const tick of log) assertTickShape(tick);
+  for (const quote of body.quotes) assertTickShape(quote, `quote ${JSON.stringify(quote)}`, { state: true });
+  // The same holds for every trade the feed produced, not only the newest.
+  const trades = log.filter((e): e is TradeTick => e.kind === 'tick');
+  assert.ok(trades.length >= 3);
+  for (const tick of trades) assertTickShape(tick);
 });
 
 test('the symbols filter is case-insensitive and keeps only the named symbols', async () => {
@@ -48,9 +65,10 @@ test('the symbols filter is case-insensitive and keeps only the named symbols', 
   const res = await getJson(`${server.url}/api/quotes?symbols=msft,Nvda`);
   assert.is(res.status, 200);
   assert.is(res.body.lastEventId, all.lastEventId, 'lastEventId is the log\'s newest id whatever the filter');
-  assert.equal(res.body.quotes, all.quotes.filter((q: Tick) => q.symbol === 'MSFT' || q.symbol === 'NVDA'));
+  assert.is(res.body.session, all.session, 'the session is the market\'s whatever the filter');
+  assert.equal(res.body.quotes, all.quotes.filter((q: TradeTick) => q.symbol === 'MSFT' || q.symbol === 'NVDA'));
   const one = await getJson(`${server.url}/api/quotes?symbols=aapl`);
-  assert.equal(one.body.quotes.map((q: Tick) => q.symbol), ['AAPL']);
+  assert.equal(one.body.quotes.map((q: TradeTick) => q.symbol), ['AAPL']);
 });
 
 test('symbols are case-insensitive in ASCII only: mſft (with a long s) is unknown, not MSFT', async () => {

@@ -27,7 +27,9 @@ function writeConfig(symbols: object[]): string {
 }
 
 async function start(options: Record<string, string | number>): Promise<TestServer> {
-  const server = await startTestServer({ interval: 20, seed: 1, ...options });
+  // 40 events a 20 ms step: every symbol of the built-in universe may trade each step (the default
+  // budget, 2 a step, prints no trades, and only trades move the quoted price).
+  const server = await startTestServer({ interval: 20, seed: 1, 'max-events-per-second': 2000, ...options });
   servers.push(server);
   return server;
 }

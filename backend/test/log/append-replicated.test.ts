@@ -2,26 +2,31 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LogGapError, openLog } from '../../log/log.ts';
 import type { LoggedEvent } from '../../types.ts';
-import { drafts, spanOnDisk, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
+import { draft, drafts, quoteDraft, spanOnDisk, statusDraft, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
 
 let tmp: TempDir;
 let feed: LoggedEvent[];
 test.before.each(() => {
   tmp = tempDir();
-  // The leader's feed: 30 ticks with ids 1..30.
+  // The leader's feed: 30 events with ids 1..30, each round an AAPL trade, an MSFT quote and an
+  // NVDA trade, or (every fifth round) a status event.
   const leader = openLog({ path: ':memory:', retention: 1000 });
   feed = [];
-  for (let round = 1; round <= 10; round++) feed.push(...leader.append(drafts(['AAPL', 'MSFT', 'NVDA'], round)));
+  for (let round = 1; round <= 10; round++) {
+    feed.push(...leader.append([draft('AAPL', round), quoteDraft('MSFT', round), round % 5 === 0 ? statusDraft('after-hours', round) : draft('NVDA', round)]));
+  }
   leader.close();
 });
 test.after.each(() => tmp.remove());
 
-test('a follower stores the leader’s ticks byte for byte, with the leader’s ids', () => {
+test('a follower stores the leader’s events of every kind byte for byte, with the leader’s ids', () => {
   const follower = openLog({ path: tmp.file(), retention: 1000 });
   assert.equal(follower.appendReplicated(feed.slice(0, 12)), feed.slice(0, 12));
   assert.equal(follower.appendReplicated(feed.slice(12)), feed.slice(12));
   assert.equal(follower.readAfter(0, null, 100), feed);
-  assert.equal(follower.latest().map((t) => t.id), [28, 29, 30]);
+  assert.equal(follower.latest().map((t) => t.id), [28, 27]);
+  assert.equal(follower.latestQuotes().map((t) => t.id), [29]);
+  assert.equal(follower.newestEvent(), feed[29]);
   follower.close();
 });
 
@@ -70,7 +75,20 @@ test('a tick whose JSON disagrees with its id is refused', () => {
   follower.close();
 });
 
-test('replicated ticks are pruned like appended ones', () => {
+test('an event whose kind and symbol disagree is refused: a status has no symbol, a trade or quote has one', () => {
+  const follower = openLog({ path: tmp.file(), retention: 1000 });
+  follower.appendReplicated(feed.slice(0, 14));
+  const status = feed[14];
+  assert.is(status.kind, 'status');
+  assert.throws(() => follower.appendReplicated([{ ...status, symbol: 'AAPL' }]), /status event has no symbol/);
+  assert.throws(() => follower.appendReplicated([{ ...feed[15], symbol: '' }]), /no symbol/);
+  assert.throws(() => follower.appendReplicated([{ ...status, kind: 'trade' as never }]), /unknown kind/);
+  assert.is(follower.lastId(), 14);
+  assert.equal(follower.appendReplicated(feed.slice(14)).length, 16);
+  follower.close();
+});
+
+test('replicated events are pruned like appended ones', () => {
   const follower = openLog({ path: tmp.file(), retention: 8, pruneBatch: 2 });
   for (let i = 0; i < feed.length; i += 3) follower.appendReplicated(feed.slice(i, i + 3));
   assert.equal(spanOnDisk(tmp.file()), { count: 8, min: 23, max: 30 });

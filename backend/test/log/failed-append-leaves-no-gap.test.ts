@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLog } from '../../log/log.ts';
-import type { TickDraft } from '../../types.ts';
-import { draft, drafts, spanOnDisk, tempDir, withRawDb, type TempDir } from './fixtures/log-fixtures.ts';
+import type { MarketEventDraft, MarketSession, TickDraft } from '../../types.ts';
+import { draft, drafts, quoteDraft, spanOnDisk, statusDraft, tempDir, withRawDb, type TempDir } from './fixtures/log-fixtures.ts';
 
 let tmp: TempDir;
 test.before.each(() => {
@@ -34,17 +34,25 @@ test('a transaction that aborts half-way writes nothing, and the next append tak
   assert.equal(spanOnDisk(tmp.file()), { count: 7, min: 1, max: 7 });
 });
 
-test('a draft with a missing field is refused and leaves no trace', () => {
+test('a draft of any kind with a missing or malformed field is refused and leaves no trace', () => {
   const log = openLog({ path: tmp.file(), retention: 100 });
   log.append(drafts(['AAPL']));
   const { symbol: _dropped, ...noSymbol } = draft('MSFT');
   const { price: _price, ...noPrice } = draft('MSFT');
-  const bad: TickDraft[][] = [
+  const { marketTime: _time, ...noMarketTime } = draft('MSFT');
+  const { bidSize: _size, ...quoteWithoutSize } = quoteDraft('MSFT');
+  const bad: MarketEventDraft[][] = [
     [draft('AAPL'), noSymbol as TickDraft],
     [draft('AAPL'), noPrice as TickDraft],
     [draft('AAPL'), { ...draft('MSFT'), ask: Number.NaN }],
+    [draft('AAPL'), noMarketTime as TickDraft],
+    [draft('AAPL'), { ...draft('MSFT'), session: 'lunch' as MarketSession }],
+    [draft('AAPL'), quoteWithoutSize as MarketEventDraft],
+    [draft('AAPL'), { ...quoteDraft('MSFT'), symbol: '' }],
+    [draft('AAPL'), { ...statusDraft('regular'), marketTime: '2026-03-02 09:30' }],
+    [draft('AAPL'), { ...statusDraft('regular'), kind: 'trade' } as unknown as MarketEventDraft],
   ];
-  for (const batch of bad) assert.throws(() => log.append(batch), (e: unknown) => e instanceof TypeError);
+  for (const batch of bad) assert.throws(() => log.append(batch), (e: unknown) => e instanceof TypeError, JSON.stringify(batch[1]));
   assert.is(log.lastId(), 1);
   assert.equal(log.append(drafts(['AAPL'])).map((t) => t.id), [2]);
   log.close();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLog } from '../../log/log.ts';
-import { drafts, spanOnDisk, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
+import { draft, drafts, quoteDraft, spanOnDisk, statusDraft, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA'];
 let tmp: TempDir;
@@ -39,14 +39,22 @@ test('a reopened log continues at max(id) + 1', () => {
   assert.equal(spanOnDisk(file), { count: 18, min: 1, max: 18 });
 });
 
-test('the stored JSON is the tick with id first, in the Tick field order, and nothing else', () => {
+/** `value` with its keys in reverse order and one more key that must not reach the log. */
+function shuffled<T extends object>(value: T): T {
+  return Object.fromEntries([['extra', 'x'], ...Object.entries(value).reverse()]) as T;
+}
+
+test('the stored JSON of each kind is in its wire order, id first and kind last, and nothing else', () => {
   const log = openLog({ path: tmp.file(), retention: 10 });
-  // Keys deliberately out of order, plus one that must not reach the log.
-  const shuffled = { changePct: 0.5, symbol: 'AAPL', ts: 7, price: 1, bid: 1, ask: 2, size: 3, volume: 4, open: 5, high: 6, low: 0.5, prevClose: 1, change: 0, extra: 'x' };
-  const [tick] = log.append([shuffled]);
-  const expected = '{"id":1,"ts":7,"symbol":"AAPL","price":1,"bid":1,"ask":2,"size":3,"volume":4,"open":5,"high":6,"low":0.5,"prevClose":1,"change":0,"changePct":0.5}';
-  assert.is(tick.json, expected);
-  assert.is(log.readAfter(0, null, 10)[0].json, expected, 'replay returns the stored bytes');
+  const logged = log.append([shuffled(draft('AAPL', 7)), shuffled(quoteDraft('AAPL', 8)), shuffled(statusDraft('after-hours', 9))]);
+  const expected = [
+    '{"id":1,"ts":1763920000007,"symbol":"AAPL","price":100.07,"bid":99.99,"ask":100.01,"size":100,"volume":7000,"open":100,"high":101,"low":99,"prevClose":100,"change":0.07,"changePct":0.07,"bidSize":300,"askSize":500,"marketTime":"2026-03-02T09:30:00.007-05:00","session":"regular","kind":"tick"}',
+    '{"id":2,"ts":1763920000008,"symbol":"AAPL","bid":99.08,"ask":99.1,"bidSize":200,"askSize":400,"marketTime":"2026-03-02T09:30:00.008-05:00","session":"regular","kind":"quote"}',
+    '{"id":3,"ts":1763920000009,"marketTime":"2026-03-02T09:30:00.009-05:00","session":"after-hours","kind":"status"}',
+  ];
+  assert.equal(logged.map((event) => event.json), expected);
+  assert.equal(logged.map((event) => [event.kind, event.symbol]), [['tick', 'AAPL'], ['quote', 'AAPL'], ['status', '']]);
+  assert.equal(log.readAfter(0, null, 10).map((event) => event.json), expected, 'replay returns the stored bytes');
   log.close();
 });
 

@@ -2,10 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLog } from '../../log/log.ts';
 import type { EventLog } from '../../log/event-log.ts';
-import type { LoggedEvent } from '../../types.ts';
-import { drafts, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
+import type { EventFilter, LoggedEvent, MarketEventDraft, MarketEventKind } from '../../types.ts';
+import { draft, drafts, quoteDraft, statusDraft, tempDir, type TempDir } from './fixtures/log-fixtures.ts';
 
-// Uneven frequencies, so that a filtered read has to skip over long runs of other symbols.
+// Uneven frequencies, so that a filtered read has to skip over long runs of other symbols; ticks and
+// quotes interleaved under one id sequence, and a status event (no symbol) now and then.
 const WEIGHTS: Record<string, number> = { AAPL: 10, MSFT: 6, NVDA: 3, AMZN: 1, RARE: 0.05 };
 const SYMBOLS = Object.keys(WEIGHTS);
 
@@ -27,12 +28,20 @@ function symbolStream(seed: number): () => string {
   };
 }
 
-function expected(afterId: number, symbols: ReadonlySet<string> | null, limit: number): number[] {
+/** What a filter selects, by brute force: its kinds, and its symbols or a status event (market-wide). */
+function expected(afterId: number, filter: EventFilter | null, limit: number): number[] {
+  const passes = (t: LoggedEvent) =>
+    (!filter?.kinds || filter.kinds.has(t.kind)) && (!filter?.symbols || t.kind === 'status' || filter.symbols.has(t.symbol));
   return all
-    .filter((t) => t.id > afterId && (!symbols || symbols.has(t.symbol)))
+    .filter((t) => t.id > afterId && passes(t))
     .slice(0, limit)
     .map((t) => t.id);
 }
+
+const filter = (symbols: string[] | null, kinds: MarketEventKind[] | null = null): EventFilter => ({
+  symbols: symbols && new Set(symbols),
+  kinds: kinds && new Set(kinds),
+});
 
 test.before.each(() => {
   tmp = tempDir();
@@ -40,7 +49,10 @@ test.before.each(() => {
   const next = symbolStream(42);
   all = [];
   for (let round = 1; round <= 300; round++) {
-    all.push(...log.append(drafts(Array.from({ length: 12 }, next), round)));
+    // About one event in three a quote (the symbol stream decides, so it stays reproducible).
+    const batch: MarketEventDraft[] = Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? quoteDraft(next(), round) : draft(next(), round)));
+    if (round % 25 === 0) batch.push(statusDraft(round % 50 === 0 ? 'regular' : 'after-hours', round));
+    all.push(...log.append(batch));
   }
 });
 test.after.each(() => {
@@ -48,61 +60,71 @@ test.after.each(() => {
   tmp.remove();
 });
 
-test('unfiltered reads return ascending ids after afterId, at most limit', () => {
+test('unfiltered reads return ascending ids of every kind after afterId, at most limit', () => {
+  const last = all.length;
+  assert.is(last, 300 * 12 + 12);
   assert.equal(log.readAfter(0, null, 5).map((t) => t.id), [1, 2, 3, 4, 5]);
-  assert.equal(log.readAfter(3598, null, 5).map((t) => t.id), [3599, 3600]);
-  assert.equal(log.readAfter(3600, null, 5), []);
+  assert.equal(log.readAfter(last - 2, null, 5).map((t) => t.id), [last - 1, last]);
+  assert.equal(log.readAfter(last, null, 5), []);
   assert.equal(log.readAfter(10, null, 0), []);
-  assert.equal(log.readAfter(0, null, 10_000).length, 3600);
+  const everything = log.readAfter(0, null, 10_000);
+  assert.equal(everything.map((t) => t.id), all.map((t) => t.id));
+  assert.equal(new Set(everything.map((t) => t.kind)), new Set(['tick', 'quote', 'status']));
+  // A filter naming every kind and no symbol is no filter.
+  assert.equal(log.readAfter(0, filter(null, ['tick', 'quote', 'status']), 10_000).length, last);
 });
 
 test('filtered reads match a brute-force filter for every kind of filter', () => {
-  const filters: Array<ReadonlySet<string> | null> = [
+  const symbolSets: Array<string[] | null> = [
     null,
-    new Set(['AAPL']),
-    new Set(['RARE']),
-    new Set(['AMZN', 'RARE']),
-    new Set(['AAPL', 'NVDA', 'RARE']),
-    new Set(SYMBOLS.slice(0, 4)),
-    new Set(SYMBOLS), // covers the whole log
-    new Set([...SYMBOLS, 'ZZZZ']), // plus a symbol the log has never seen
-    new Set(['ZZZZ']),
-    new Set(),
+    ['AAPL'],
+    ['RARE'],
+    ['AMZN', 'RARE'],
+    ['AAPL', 'NVDA', 'RARE'],
+    SYMBOLS.slice(0, 4),
+    SYMBOLS, // covers the whole log
+    [...SYMBOLS, 'ZZZZ'], // plus a symbol the log has never seen
+    ['ZZZZ'],
+    [],
   ];
-  for (const symbols of filters) {
-    for (const afterId of [0, 1, 17, 1800, 3500, 3599, 3600]) {
+  const kindSets: Array<MarketEventKind[] | null> = [null, ['tick'], ['quote'], ['status'], ['tick', 'status'], ['tick', 'quote'], ['tick', 'quote', 'status'], []];
+  const filters = [null, ...symbolSets.flatMap((symbols) => kindSets.map((kinds) => filter(symbols, kinds)))];
+  const last = all.length;
+  for (const f of filters) {
+    for (const afterId of [0, 1, 17, 1800, 3500, last - 1, last]) {
       for (const limit of [1, 7, 100, 10_000]) {
-        const got = log.readAfter(afterId, symbols, limit);
-        const label = `${symbols ? [...symbols].join(',') : 'all'} after ${afterId} limit ${limit}`;
-        assert.equal(got.map((t) => t.id), expected(afterId, symbols, limit), label);
+        const got = log.readAfter(afterId, f, limit);
+        const label = `${f?.symbols ? [...f.symbols].join(',') : 'all'} / ${f?.kinds ? [...f.kinds].join(',') : 'every kind'} after ${afterId} limit ${limit}`;
+        assert.equal(got.map((t) => t.id), expected(afterId, f, limit), label);
         for (const tick of got) assert.is(tick.json, all[tick.id - 1].json, `${label}: stored bytes`);
       }
     }
   }
 });
 
-test('paging with next = last id of the page visits every matching tick exactly once', () => {
-  for (const symbols of [null, new Set(['NVDA']), new Set(['MSFT', 'AMZN', 'RARE'])]) {
+test('paging with next = last id of the page visits every matching event exactly once', () => {
+  for (const f of [null, filter(['NVDA']), filter(['MSFT', 'AMZN', 'RARE']), filter(['NVDA'], ['tick']), filter(null, ['quote', 'status'])]) {
     const visited: number[] = [];
     let after = 0;
     for (;;) {
-      const page = log.readAfter(after, symbols, 97);
+      const page = log.readAfter(after, f, 97);
       visited.push(...page.map((t) => t.id));
       if (page.length < 97) break;
       after = page[page.length - 1].id;
     }
-    assert.equal(visited, expected(0, symbols, Infinity));
+    assert.equal(visited, expected(0, f, Infinity));
   }
 });
 
 test('the filtered read survives being interrupted by an append between pages', () => {
-  const symbols = new Set(['AAPL', 'RARE']);
-  const first = log.readAfter(3000, symbols, 10);
-  const added = log.append(drafts(['RARE', 'MSFT', 'AAPL'], 999));
+  const f = filter(['AAPL', 'RARE']);
+  const first = log.readAfter(3000, f, 10);
+  const last = all.length;
+  const added = log.append([...drafts(['RARE', 'MSFT', 'AAPL'], 999), statusDraft('closed', 999)]);
   all.push(...added);
-  const rest = log.readAfter(first[first.length - 1].id, symbols, 10_000);
-  assert.equal([...first, ...rest].map((t) => t.id), expected(3000, symbols, Infinity));
-  assert.equal(rest.slice(-2).map((t) => t.id), [3601, 3603]);
+  const rest = log.readAfter(first[first.length - 1].id, f, 10_000);
+  assert.equal([...first, ...rest].map((t) => t.id), expected(3000, f, Infinity));
+  assert.equal(rest.slice(-3).map((t) => t.id), [last + 1, last + 3, last + 4]);
 });
 
 test.run();

@@ -40,7 +40,7 @@ test('reading from before the oldest retained id starts at the oldest', () => {
   const oldest = log.oldestId();
   assert.is(oldest, 111);
   assert.is(log.readAfter(0, null, 5)[0].id, oldest);
-  assert.is(log.readAfter(oldest - 50, new Set(['AAPL']), 5)[0].id >= oldest, true);
+  assert.is(log.readAfter(oldest - 50, { symbols: new Set(['AAPL']), kinds: null }, 5)[0].id >= oldest, true);
   assert.is(log.readAfter(0, null, 1000).length, 100);
   log.close();
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLog } from '../../log/log.ts';
-import { drafts, tempDir, withRawDb, type TempDir } from './fixtures/log-fixtures.ts';
+import { drafts, quoteDraft, statusDraft, tempDir, withRawDb, type TempDir } from './fixtures/log-fixtures.ts';
 
 let tmp: TempDir;
 test.before.each(() => {
@@ -13,7 +13,11 @@ test.after.each(() => tmp.remove());
 test('a corrupt page read during replay marks the log unhealthy', () => {
   const file = tmp.file();
   const writer = openLog({ path: file, retention: 100_000 });
-  for (let round = 1; round <= 500; round++) writer.append(drafts(['AAPL', 'MSFT', 'NVDA'], round));
+  // What market model 2 writes: every symbol trades and quotes, and the session changes now and then.
+  for (let round = 1; round <= 500; round++) {
+    writer.append([...drafts(['AAPL', 'MSFT', 'NVDA'], round), ...['AAPL', 'MSFT', 'NVDA'].map((symbol) => quoteDraft(symbol, round))]);
+    if (round % 100 === 0) writer.append([statusDraft(round % 200 === 0 ? 'regular' : 'after-hours', round)]);
+  }
   assert.ok(writer.healthy());
   writer.close();
 

@@ -11,9 +11,10 @@ import { openLog } from '../../log/log.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import { checkpointSeed } from '../../pipeline/checkpoint.ts';
 import { createPipeline, type GeneratedPath, type Pipeline } from '../../pipeline/pipeline.ts';
-import { createSimulator } from '../../simulator/simulator.ts';
+import { createMarket, eventsPerStep, marketStepSeconds } from '../../simulator/market.ts';
+import type { Simulator } from '../../simulator/types.ts';
 import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
-import type { LoggedEvent, TickDraft } from '../../types.ts';
+import type { LoggedEvent, MarketEventDraft } from '../../types.ts';
 import { createCollector, createRecordingLogger } from '../bus/fixtures.ts';
 import { tempDir } from '../helpers/server.ts';
 import { withRawDb } from '../log/fixtures/log-fixtures.ts';
@@ -51,16 +52,32 @@ function newTrip(): Trip {
   return { log, file, bus, pipeline, steps, recorder };
 }
 
+/** The market model as tick-generator.ts creates it: 20 ms batches at speed 60, the default budget at 500 ms. */
+function newMarket(): Simulator {
+  return createMarket({
+    universe: UNIVERSE,
+    seed: SEED,
+    stepSeconds: marketStepSeconds(20, 60),
+    maxEventsPerStep: eventsPerStep(100, 500),
+    hours: 'regular',
+    startDate: '2026-01-05',
+  });
+}
+
 function newPath(): GeneratedPath {
-  const simulator = createSimulator({ universe: UNIVERSE, seed: SEED, intervalMs: 20, speed: 60 });
+  const simulator = newMarket();
   return { simulator, seed: SEED, committed: simulator.checkpoint() };
 }
 
-/** A logged tick as the draft it was made from (the log adds the id). */
-function asDraft(tick: LoggedEvent): TickDraft {
-  const { id: _id, ...draft } = JSON.parse(tick.json) as TickDraft & { id: number };
+/** A logged event as the draft it was made from (the log adds the id). */
+function asDraft(event: LoggedEvent): MarketEventDraft {
+  const { id: _id, ...draft } = JSON.parse(event.json) as MarketEventDraft & { id: number };
   return draft;
 }
+
+/** `from-to` of a batch of ids. */
+const span = (batch: LoggedEvent[]) => `${batch[0].id}-${batch[batch.length - 1].id}`;
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 test('a generated batch is committed, then broadcast to this node, then published', async () => {
   const { log, bus, pipeline, steps } = newTrip();
@@ -68,40 +85,46 @@ test('a generated batch is committed, then broadcast to this node, then publishe
   bus.follow(0, followed.handler, followed.onError);
   const trip = newPath();
 
-  const first = pipeline.stepBatch(trip, T0);
-  const second = pipeline.stepBatch(trip, T0 + 20);
+  const first = pipeline.stepBatch(trip, T0)!;
+  const second = pipeline.stepBatch(trip, T0 + 20)!;
+  // A batch is a step's events of every kind (trades, quotes, and a status at a session change).
+  const [n1, n2] = [first.length, second.length];
+  assert.ok(n1 > 1 && n2 > 1, `batches of ${n1} and ${n2} events`);
 
-  assert.equal(first?.map((t) => t.id), [1, 2]);
-  assert.equal(second?.map((t) => t.id), [3, 4]);
-  assert.equal(steps, ['broadcast 1-2 (log at 2)', 'publish 1-2 (log at 2)', 'broadcast 3-4 (log at 4)', 'publish 3-4 (log at 4)']);
-  assert.equal(log.readAfter(0, null, 10), [...first!, ...second!], 'what was broadcast is what the log holds');
+  assert.equal(first.map((t) => t.id), range(1, n1));
+  assert.equal(second.map((t) => t.id), range(n1 + 1, n1 + n2));
+  const last = n1 + n2;
+  assert.equal(steps, [`broadcast ${span(first)} (log at ${n1})`, `publish ${span(first)} (log at ${n1})`, `broadcast ${span(second)} (log at ${last})`, `publish ${span(second)} (log at ${last})`]);
+  assert.equal(log.readAfter(0, null, 1000), [...first, ...second], 'what was broadcast is what the log holds');
   assert.is(checkpointSeed(log), SEED, 'the checkpoint committed with the batch is tagged with its last id and seed');
   assert.is(trip.committed, trip.simulator.checkpoint(), 'the path knows its committed state');
   await Promise.resolve();
-  assert.equal(followed.ids, [1, 2, 3, 4], 'the bus replicated both batches');
+  assert.equal(followed.ids, range(1, last), 'the bus replicated both batches');
   log.close();
 });
 
 test('a failed append rewinds the path: nothing broadcast or published, the retry is the same batch', () => {
   const { log, file, pipeline, steps, recorder } = newTrip();
   const trip = newPath();
-  const reference = createSimulator({ universe: UNIVERSE, seed: SEED, intervalMs: 20, speed: 60 });
+  const reference = newMarket();
   reference.step(T0);
   const expected = reference.step(T0 + 20);
 
-  pipeline.stepBatch(trip, T0);
+  const first = pipeline.stepBatch(trip, T0)!;
+  const n1 = first.length;
   // Behind the log's back, on its own connection: the next batch's first row fails.
-  withRawDb(file, (db) => db.exec(`CREATE TRIGGER fail_id_3 BEFORE INSERT ON ticks WHEN NEW.id = 3 BEGIN SELECT RAISE(ABORT, 'disk says no'); END`));
+  withRawDb(file, (db) => db.exec(`CREATE TRIGGER fail_next BEFORE INSERT ON ticks WHEN NEW.id = ${n1 + 1} BEGIN SELECT RAISE(ABORT, 'disk says no'); END`));
   assert.is(pipeline.stepBatch(trip, T0 + 20), null);
   assert.is(pipeline.stepBatch(trip, T0 + 20), null);
-  assert.is(log.lastId(), 2);
-  assert.equal(steps, ['broadcast 1-2 (log at 2)', 'publish 1-2 (log at 2)'], 'a failed batch reaches no one');
+  assert.is(log.lastId(), n1);
+  assert.equal(steps, [`broadcast 1-${n1} (log at ${n1})`, `publish 1-${n1} (log at ${n1})`], 'a failed batch reaches no one');
   assert.is(recorder.count('log.append_failed'), 1, 'a failing log is reported once');
 
-  withRawDb(file, (db) => db.exec('DROP TRIGGER fail_id_3'));
+  withRawDb(file, (db) => db.exec('DROP TRIGGER fail_next'));
   const retried = pipeline.stepBatch(trip, T0 + 20)!;
   assert.equal(retried.map(asDraft), expected, 'the path did not move on while the log refused it');
-  assert.equal(steps.slice(2), ['broadcast 3-4 (log at 4)', 'publish 3-4 (log at 4)']);
+  const last = n1 + expected.length;
+  assert.equal(steps.slice(2), [`broadcast ${n1 + 1}-${last} (log at ${last})`, `publish ${n1 + 1}-${last} (log at ${last})`]);
   assert.is(recorder.count('log.append_recovered'), 1);
   log.close();
 });
@@ -109,16 +132,18 @@ test('a failed append rewinds the path: nothing broadcast or published, the retr
 test('a followed batch is stored and broadcast once, never published; what the log has is not broadcast again', () => {
   const { log, bus, pipeline, steps } = newTrip();
   const trip = newPath();
-  // Ticks another node generated: a pipeline of its own, on its own log.
+  // Events another node generated: a pipeline of its own, on its own log.
   const other = newTrip();
   const batches = [other.pipeline.stepBatch(trip, T0)!, other.pipeline.stepBatch(trip, T0 + 20)!];
 
-  assert.equal(pipeline.storeFollowed(batches[0]).map((t) => t.id), [1, 2]);
-  assert.equal(pipeline.storeFollowed([...batches[0], ...batches[1]]).map((t) => t.id), [3, 4], 'the overlap is skipped');
+  const [n1, last] = [batches[0].length, batches[0].length + batches[1].length];
+
+  assert.equal(pipeline.storeFollowed(batches[0]).map((t) => t.id), range(1, n1));
+  assert.equal(pipeline.storeFollowed([...batches[0], ...batches[1]]).map((t) => t.id), range(n1 + 1, last), 'the overlap is skipped');
   assert.equal(pipeline.storeFollowed(batches[1]), [], 'nothing new');
-  assert.equal(steps, ['broadcast 1-2 (log at 2)', 'broadcast 3-4 (log at 4)']);
+  assert.equal(steps, [`broadcast 1-${n1} (log at ${n1})`, `broadcast ${n1 + 1}-${last} (log at ${last})`]);
   assert.is(bus.stats().published, 0);
-  assert.equal(log.readAfter(0, null, 10), [...batches[0], ...batches[1]]);
+  assert.equal(log.readAfter(0, null, 1000), [...batches[0], ...batches[1]]);
   log.close();
   other.log.close();
 });

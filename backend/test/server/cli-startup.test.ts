@@ -74,8 +74,9 @@ test('--db :memory: runs on a log that is never written to disk', async () => {
   const before = new Set(fs.readdirSync(ROOT));
   const child = await start(['--port', '0', '--db', ':memory:', '--symbols', 'AAPL,MSFT', '--interval', '10']);
   const last = await waitForLastId(child.url, 20);
-  const { body } = await getJson(`${child.url}/api/ticks?after=0&limit=20`);
-  assert.equal(body.ticks.map((t: { id: number }) => t.id), Array.from({ length: 20 }, (_, i) => i + 1));
+  // Every event of every kind is in the log: ids 1, 2, 3… with no gap.
+  const { body } = await getJson(`${child.url}/api/events?after=0&limit=20`);
+  assert.equal(body.events.map((e: { id: number }) => e.id), Array.from({ length: 20 }, (_, i) => i + 1));
   assert.ok(last >= 20);
   assert.equal(await stopChild(child), { code: 0, signal: null });
   const created = fs.readdirSync(ROOT).filter((name) => !before.has(name) && name.includes('memory'));

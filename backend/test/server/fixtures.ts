@@ -1,40 +1,40 @@
 // Shared by the server process tests: reading a server's log back, over HTTP or from its file.
 import Database from 'better-sqlite3';
 import { getJson } from '../helpers/http.ts';
-import type { Tick } from '../../types.ts';
+import type { MarketEvent } from '../../types.ts';
 
-/** A tick without its wall-clock stamp: what the seed and the log's path determine. */
-export type PathTick = Omit<Tick, 'ts'>;
+/** An event without its wall-clock stamp: what the seed and the log's path determine. */
+export type PathEvent = Omit<MarketEvent, 'ts'>;
 
-export function withoutTs({ ts: _ts, ...rest }: Tick): PathTick {
+export function withoutTs({ ts: _ts, ...rest }: MarketEvent): PathEvent {
   return rest;
 }
 
-/** The first `count` ticks of a server's log (ids 1…), through `GET /api/ticks` paging. */
-export async function firstTicks(baseUrl: string, count: number): Promise<Tick[]> {
-  return ticksBetween(baseUrl, 0, count);
+/** The first `count` events of every kind of a server's log (ids 1…), through `GET /api/events` paging. */
+export async function firstEvents(baseUrl: string, count: number): Promise<MarketEvent[]> {
+  return eventsBetween(baseUrl, 0, count);
 }
 
-/** Ticks with `after` < id ≤ `upTo`, in order, paging through `GET /api/ticks`. */
-export async function ticksBetween(baseUrl: string, after: number, upTo: number): Promise<Tick[]> {
-  const ticks: Tick[] = [];
+/** Events of every kind with `after` < id ≤ `upTo`, in order, paging through `GET /api/events`. */
+export async function eventsBetween(baseUrl: string, after: number, upTo: number): Promise<MarketEvent[]> {
+  const events: MarketEvent[] = [];
   let cursor = after;
   while (cursor < upTo) {
-    const { status, body } = await getJson(`${baseUrl}/api/ticks?after=${cursor}&limit=${Math.min(10000, upTo - cursor)}`);
-    if (status !== 200) throw new Error(`GET /api/ticks?after=${cursor}: ${status} ${JSON.stringify(body)}`);
-    const page = body.ticks as Tick[];
+    const { status, body } = await getJson(`${baseUrl}/api/events?after=${cursor}&limit=${Math.min(10000, upTo - cursor)}`);
+    if (status !== 200) throw new Error(`GET /api/events?after=${cursor}: ${status} ${JSON.stringify(body)}`);
+    const page = body.events as MarketEvent[];
     if (page.length === 0) throw new Error(`the log ends at ${cursor}, before ${upTo}`);
-    ticks.push(...page.filter((t) => t.id <= upTo));
+    events.push(...page.filter((t) => t.id <= upTo));
     cursor = page[page.length - 1].id;
   }
-  return ticks;
+  return events;
 }
 
 export interface LogFileSummary {
   count: number;
   minId: number;
   maxId: number;
-  /** The stored JSON of each tick, by id. */
+  /** The stored JSON of each event, by id. */
   json: Map<number, string>;
 }
 

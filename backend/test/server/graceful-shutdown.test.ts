@@ -9,11 +9,10 @@ import { ensureFrontendBuilt } from '../../../frontend/build.ts';
 import { contiguity, waitForLastId, waitUntil } from '../helpers/http.ts';
 import { logLine, spawnTicktape, startChildServer, stopChild, type TicktapeProcess } from '../helpers/process.ts';
 import { tempDir } from '../helpers/server.ts';
-import { connectSse, ticksOf, type SseConnection } from '../helpers/sse-client.ts';
-import { readLogFile, ticksBetween } from './fixtures.ts';
+import { buildLog } from '../helpers/log.ts';
+import { connectSse, MARKET_EVENT_NAMES, marketEventsOf, type SseConnection } from '../helpers/sse-client.ts';
+import { eventsBetween, readLogFile } from './fixtures.ts';
 import { parseOptions } from '../../config.ts';
-import { openLog } from '../../log/log.ts';
-import { createSimulator } from '../../simulator/simulator.ts';
 
 /** The contract's bound on a graceful stop (not a speed target). */
 const SHUTDOWN_BOUND_MS = 5000;
@@ -32,21 +31,11 @@ test.after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Fills a log file with `steps` batches of the simulator's ticks, quickly (many batches per transaction). */
-function prefill(db: string, symbols: string, steps: number): void {
+/** Fills a log file with `steps` batches of the market model's events for `--symbols symbols`; returns how many. */
+function prefill(db: string, symbols: string, steps: number): number {
   const parsed = parseOptions(['--symbols', symbols, '--seed', '3'], {});
   if (parsed.kind !== 'config') throw new Error('unreachable');
-  const { universe, seed, speed } = parsed.config;
-  const simulator = createSimulator({ universe, seed, intervalMs: 500, speed });
-  const log = openLog({ path: db, retention: 1_000_000 });
-  try {
-    for (let done = 0; done < steps; done += 100) {
-      const drafts = Array.from({ length: 100 }, () => simulator.step(Date.now())).flat();
-      log.append(drafts, simulator.checkpoint());
-    }
-  } finally {
-    log.close();
-  }
+  return buildLog(db, parsed.config.universe, steps, parsed.config.seed);
 }
 
 async function metric(url: string, name: string): Promise<number> {
@@ -73,7 +62,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const live = await connectSse(`${child.url}/stream`);
     const replaying = await connectSse(`${child.url}/stream`, { 'Last-Event-ID': '0' });
     connections.push(live, replaying);
-    await Promise.all([live, replaying].map((c) => c.waitForCount((e) => e.event === 'tick', 100)));
+    await Promise.all([live, replaying].map((c) => c.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 100)));
 
     const sent = Date.now();
     assert.ok(child.kill(signal));
@@ -97,7 +86,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.is(stopped.count, stopped.maxId, 'gap-free from id 1');
     // Nothing reached a client that the log does not hold.
     for (const conn of [live, replaying]) {
-      const ids = ticksOf(conn.events).map((t) => t.id);
+      const ids = marketEventsOf(conn.events).map((t) => t.id);
       assert.is(contiguity(ids), null);
       assert.ok(ids[ids.length - 1] <= stopped.maxId, `a client saw ${ids[ids.length - 1]}, the log ends at ${stopped.maxId}`);
     }
@@ -108,7 +97,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     children.push(restarted);
     assert.is(Number(logLine(restarted.stdout, 'start')?.lastEventId), stopped.maxId);
     await waitForLastId(restarted.url, stopped.maxId + 30);
-    const across = await ticksBetween(restarted.url, stopped.maxId - 3, stopped.maxId + 30);
+    const across = await eventsBetween(restarted.url, stopped.maxId - 3, stopped.maxId + 30);
     assert.equal(across.map((t) => t.id), Array.from({ length: 33 }, (_, i) => stopped.maxId - 2 + i));
     assert.equal(await stopChild(restarted), { code: 0, signal: null });
   });
@@ -148,10 +137,12 @@ test('SIGTERM the moment the log file appears (mid-start) still exits 0 and leav
 
 test('SIGTERM with a client that stopped reading mid-replay still exits 0 within 5 s', async () => {
   // A replay waits for the socket to drain before reading on; a stopped reader never drains it.
-  // The log must be far larger than what the kernel buffers for one connection (a few MB).
+  // The log must be far larger than what the kernel buffers for one connection (a few MB): about
+  // 100 000 events of 150 to 300 bytes.
   const db = path.join(dir, 'stalled.db');
   const symbols = 'AAPL,MSFT,NVDA,TSLA,JPM,IBM:140,XOM,QAA:50';
-  prefill(db, symbols, 12_000);
+  const total = prefill(db, symbols, 2500);
+  assert.ok(total > 80_000, `${total} events`);
   const child = await startChildServer(['--port', '0', '--interval', '50', '--symbols', symbols, '--db', db]);
   children.push(child);
   const stalled = await connectSse(`${child.url}/stream`, { 'Last-Event-ID': '0' });
@@ -170,9 +161,9 @@ test('SIGTERM with a client that stopped reading mid-replay still exits 0 within
   // Reading again, it finds what the kernel held, then the end: it was still replaying.
   stalled.resume();
   await stalled.ended;
-  const ids = ticksOf(stalled.events).map((t) => t.id);
+  const ids = marketEventsOf(stalled.events).map((t) => t.id);
   assert.is(contiguity(ids), null);
-  assert.ok(ids.length < 12_000 * 8, `the client got all ${ids.length} ticks: it was not stalled`);
+  assert.ok(ids.length < total, `the client got all ${ids.length} events: it was not stalled`);
 });
 
 test.run();

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { waitForLastId } from '../helpers/http.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import type { Logger } from '../../logger.ts';
-import type { Tick } from '../../types.ts';
+import type { MarketEvent } from '../../types.ts';
 import { withoutTs } from './fixtures.ts';
 
 const OPTIONS = { interval: 5, symbols: 'AAPL,MSFT' };
@@ -33,7 +33,7 @@ async function start(options: Record<string, string | number | undefined>): Prom
 
 const warnings = (logged: Logged[]) => logged.filter((l) => l.level !== 'info');
 const ticks = (server: TestServer, upTo: number) =>
-  server.log.readAfter(0, null, upTo).map((t) => withoutTs(JSON.parse(t.json) as Tick));
+  server.log.readAfter(0, null, upTo).map((t) => withoutTs(JSON.parse(t.json) as MarketEvent));
 
 let db: string;
 let lastOfFirstRun: number;

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectSse } from '../helpers/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES } from '../helpers/sse-client.ts';
 import { contiguity, getJson, waitUntil } from '../helpers/http.ts';
 
 let server: TestServer;
@@ -16,7 +16,7 @@ test.after(() => server.close());
 
 test('an id older than the oldest retained is a reset "expired", then a snapshot, then live', async () => {
   const conn = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': '3' });
-  await conn.waitForCount((e) => e.event === 'tick', 4);
+  await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 4);
   conn.close();
   assert.is(conn.events[0].event, 'reset');
   const info = JSON.parse(conn.events[0].data);
@@ -32,9 +32,10 @@ test('oldestId − 1 is still within the log and replays from the oldest', async
   server = await startTestServer({ db: server.db, interval: 100000, symbols: 'AAPL,MSFT', retention: 50 });
   const { body } = await getJson(`${server.url}/healthz`);
   const conn = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': String(body.oldestEventId - 1) });
-  const ticks = await conn.waitForCount((e) => e.event === 'tick', body.lastEventId - body.oldestEventId + 1);
+  // Every event of every kind: ticks, quotes and status events share the one id sequence.
+  const events = await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), body.lastEventId - body.oldestEventId + 1);
   conn.close();
-  const ids = ticks.map((e) => Number(e.id));
+  const ids = events.map((e) => Number(e.id));
   assert.is(ids[0], body.oldestEventId);
   assert.is(ids.at(-1), body.lastEventId);
   assert.is(contiguity(ids), null);

@@ -1,12 +1,12 @@
 // The exact bytes of a stream: `retry: 3000` is the first line of the first event's block, whatever
-// that event is (snapshot, reset, replayed tick, live tick), and a heartbeat is a comment line with
+// that event is (snapshot, reset, replayed or live market event of any kind), and a heartbeat is a comment line with
 // no blank line after it, so every blank line the server sends ends a block that carries data.
 // Clients that dispatch a message at every blank line (@microsoft/fetch-event-source) then never
 // see an empty one; spec-following clients see exactly what they saw before.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { blocksOf, connectSse, type SseConnection } from '../helpers/sse-client.ts';
+import { blocksOf, connectSse, MARKET_EVENT_NAMES, type SseConnection } from '../helpers/sse-client.ts';
 import { getJson, waitForLastId, waitUntil } from '../helpers/http.ts';
 
 const RETRY = 'retry: 3000\n';
@@ -29,7 +29,7 @@ function assertEveryBlockCarriesData(conn: SseConnection): void {
     const lines = block.split('\n');
     assert.is(lines.filter((l) => l.startsWith('data: ')).length, 1, `one data line in ${JSON.stringify(block)}`);
     const fields = lines.filter((l) => !l.startsWith(':') && l !== RETRY.trimEnd());
-    assert.ok(/^(id: \d+\n)?event: (snapshot|tick|reset)\ndata: [[{]/.test(fields.join('\n')), `an event block: ${JSON.stringify(block)}`);
+    assert.ok(/^(id: \d+\n)?event: (snapshot|tick|quote|status|reset)\ndata: [[{]/.test(fields.join('\n')), `an event block: ${JSON.stringify(block)}`);
   }
   assert.is(conn.raw.split(RETRY).length - 1, 1, 'retry is sent once');
   assert.ok(conn.raw.startsWith(RETRY), 'retry is the first line');
@@ -51,12 +51,13 @@ test('a fresh stream: retry, then the snapshot in the same block', async () => {
   assertEveryBlockCarriesData(conn);
 });
 
-test('a resumed stream: retry, then the first replayed tick in the same block', async () => {
+test('a resumed stream: retry, then the first replayed event in the same block', async () => {
   const conn = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': '4' });
-  await conn.waitFor((e) => e.event === 'tick');
+  const first = await conn.waitFor((e) => MARKET_EVENT_NAMES.has(e.event));
   await heartbeatsThenAnEvent(conn, 5);
   conn.close();
-  assert.ok(conn.raw.startsWith(`${RETRY}id: 5\nevent: tick\ndata: {"id":5,`), JSON.stringify(conn.raw.slice(0, 80)));
+  assert.is(first.id, '5');
+  assert.ok(conn.raw.startsWith(`${RETRY}id: 5\nevent: ${first.event}\ndata: {"id":5,`), JSON.stringify(conn.raw.slice(0, 80)));
   assertEveryBlockCarriesData(conn);
 });
 
@@ -69,16 +70,17 @@ test('a reset: retry, then the reset in the same block, then the snapshot', asyn
   assertEveryBlockCarriesData(conn);
 });
 
-test('resumed at the head: the 200 comes at once; retry and heartbeats wait in the block of the first live tick', async () => {
+test('resumed at the head: the 200 comes at once; retry and heartbeats wait in the block of the first live event', async () => {
   const head = (await getJson(`${server.url}/healthz`)).body.lastEventId as number;
   const conn = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': String(head) });
   // The headers are flushed before anything is there to send (connectSse resolves on them).
   assert.is(conn.status, 200);
-  const first = await conn.waitFor((e) => e.event === 'tick');
+  const first = await conn.waitFor((e) => MARKET_EVENT_NAMES.has(e.event));
   await heartbeatsThenAnEvent(conn, 5);
   conn.close();
+  assert.is(Number(first.id), head + 1, 'the first live event continues the head');
   // Before its first event the stream carried only the retry line and comment lines: no blank line.
-  const start = new RegExp(`^${RETRY}(${KEEPALIVE})*id: ${first.id}\\nevent: tick\\ndata: \\{`);
+  const start = new RegExp(`^${RETRY}(${KEEPALIVE})*id: ${first.id}\\nevent: ${first.event}\\ndata: \\{`);
   assert.ok(start.test(conn.raw), JSON.stringify(conn.raw.slice(0, 120)));
   assertEveryBlockCarriesData(conn);
 });

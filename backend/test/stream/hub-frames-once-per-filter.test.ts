@@ -1,9 +1,11 @@
-// The hub's fan-out: a batch is framed once per distinct symbol filter and the same encoded bytes
-// go to every live client with that filter; each client gets only its symbols, in order.
+// The hub's fan-out: a batch is framed once per distinct filter (symbols and event kinds) and the
+// same encoded bytes go to every live client with that filter; each client gets only its symbols
+// and kinds, in order, and every status event (market-wide) its kinds allow.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHub, type Hub } from '../../stream/hub.ts';
-import { fakeClient, tick, tickEvent } from './fixtures.ts';
+import type { LoggedEvent } from '../../types.ts';
+import { eventBlock, fakeClient, quote, status, tick, tickEvent } from './fixtures.ts';
 
 // No heartbeat within a test: these tests count every byte written.
 const QUIET = { heartbeatMs: 3_600_000 };
@@ -15,41 +17,57 @@ function live(hub: Hub, ...clients: ReturnType<typeof fakeClient>[]): void {
   }
 }
 
-test('clients with the same filter share one encoded chunk, in any order of their symbols', () => {
+test('clients with the same filter share one encoded chunk, in any order of their symbols and kinds', () => {
   const hub = createHub(QUIET);
   const a = fakeClient({ filter: ['AAPL', 'MSFT'] });
   const b = fakeClient({ filter: ['MSFT', 'AAPL'] });
   const all1 = fakeClient();
   const all2 = fakeClient();
-  live(hub, a, b, all1, all2);
-  const batch = [tick(1, 'AAPL'), tick(2, 'MSFT'), tick(3, 'NVDA')];
-  assert.is(hub.broadcast(batch), 4);
+  const k1 = fakeClient({ filter: ['AAPL'], kinds: ['tick', 'status'] });
+  const k2 = fakeClient({ filter: ['AAPL'], kinds: ['status', 'tick'] });
+  const quotes = fakeClient({ filter: ['AAPL'], kinds: ['quote'] });
+  live(hub, a, b, all1, all2, k1, k2, quotes);
+  const batch = [tick(1, 'AAPL'), quote(2, 'AAPL'), tick(3, 'MSFT'), tick(4, 'NVDA')];
+  assert.is(hub.broadcast(batch), 7);
   hub.close();
 
   assert.is(a.chunks.length, 1);
   assert.ok(Buffer.isBuffer(a.chunks[0]), 'encoded once to UTF-8, not a string each write re-encodes');
   assert.ok(a.chunks[0] === b.chunks[0], 'the same Buffer for both AAPL,MSFT clients');
   assert.ok(all1.chunks[0] === all2.chunks[0], 'the same Buffer for both unfiltered clients');
+  assert.ok(k1.chunks[0] === k2.chunks[0], 'the same Buffer for both AAPL ticks-and-status clients');
   assert.ok(a.chunks[0] !== all1.chunks[0], 'another chunk for another filter');
+  assert.ok(k1.chunks[0] !== quotes.chunks[0] && k1.chunks[0] !== a.chunks[0], 'another chunk for other kinds of the same symbol');
 });
 
-test('each chunk is the batch as consecutive tick events, filtered by symbol and in id order', () => {
+test('each chunk is the batch as consecutive events named by kind, filtered by symbol and kind, in id order', () => {
   const hub = createHub(QUIET);
   const aapl = fakeClient({ filter: ['AAPL'] });
   const pair = fakeClient({ filter: ['AAPL', 'NVDA'] });
   const all = fakeClient();
-  live(hub, aapl, pair, all);
-  const batch = [tick(7, 'AAPL'), tick(8, 'MSFT'), tick(9, 'NVDA'), tick(10, 'AAPL')];
+  const aaplTicks = fakeClient({ filter: ['AAPL'], kinds: ['tick'] });
+  const statusOnly = fakeClient({ kinds: ['status'] });
+  const quotes = fakeClient({ kinds: ['quote'] });
+  live(hub, aapl, pair, all, aaplTicks, statusOnly, quotes);
+  const batch = [tick(7, 'AAPL'), quote(8, 'MSFT'), tick(9, 'NVDA'), status(10), quote(11, 'AAPL'), tick(12, 'AAPL')];
   hub.broadcast(batch);
-  hub.broadcast([tick(11, 'MSFT')]);
+  hub.broadcast([tick(13, 'MSFT')]);
   hub.close();
 
-  assert.is(aapl.text(), tickEvent(batch[0]) + tickEvent(batch[3]));
-  assert.is(pair.text(), tickEvent(batch[0]) + tickEvent(batch[2]) + tickEvent(batch[3]));
-  assert.is(all.text(), batch.map(tickEvent).join('') + tickEvent(tick(11, 'MSFT')));
+  const blocks = (...ids: number[]) => ids.map((id) => eventBlock(batch.find((e) => e.id === id)!)).join('');
+  assert.is(eventBlock(batch[0]), tickEvent(batch[0]), 'a tick is still `event: tick`');
+  assert.ok(eventBlock(batch[1]).includes('\nevent: quote\n') && eventBlock(batch[3]).includes('\nevent: status\n'));
+  // A status event is market-wide: every symbol filter passes it.
+  assert.is(aapl.text(), blocks(7, 10, 11, 12));
+  assert.is(pair.text(), blocks(7, 9, 10, 11, 12));
+  assert.is(all.text(), batch.map(eventBlock).join('') + eventBlock(tick(13, 'MSFT')));
+  assert.is(aaplTicks.text(), blocks(7, 12));
+  assert.is(statusOnly.text(), blocks(10));
+  assert.is(quotes.text(), blocks(8, 11));
   assert.is(aapl.chunks.length, 1, 'nothing at all is written for a batch without its symbols');
+  assert.is(quotes.chunks.length, 1, 'nothing at all is written for a batch without its kinds');
   // Non-ASCII JSON survives the one encoding.
-  const accented = { id: 12, symbol: 'AAPL', json: '{"name":"Société Générale"}' };
+  const accented: LoggedEvent = { id: 12, kind: 'tick', symbol: 'AAPL', json: '{"name":"Société Générale"}' };
   const again = createHub(QUIET);
   const c = fakeClient();
   live(again, c);
@@ -58,7 +76,7 @@ test('each chunk is the batch as consecutive tick events, filtered by symbol and
   assert.is(c.text(), tickEvent(accented));
 });
 
-test('broadcast counts the clients written to, and stats count tick events per client', () => {
+test('broadcast counts the clients written to, and stats count market events per client', () => {
   const hub = createHub(QUIET);
   const aapl = fakeClient({ filter: ['AAPL'] });
   const msft = fakeClient({ filter: ['MSFT'] });

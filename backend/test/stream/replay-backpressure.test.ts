@@ -3,25 +3,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
-import { openLog } from '../../log/log.ts';
-import type { TickDraft } from '../../types.ts';
+import { builtinSymbol } from '../../simulator/universe.ts';
+import { buildLog } from '../helpers/log.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
-import { connectSse } from '../helpers/sse-client.ts';
+import { connectSse, MARKET_EVENT_NAMES } from '../helpers/sse-client.ts';
 import { contiguity, waitUntil } from '../helpers/http.ts';
 
-const TOTAL = 100_000;
+/** Market steps of two symbols: about 30 events each, so over 100 000 events in all. */
+const STEPS = 3500;
+let total: number;
 let server: TestServer;
-
-function draft(i: number): TickDraft {
-  const price = 100 + (i % 100) / 100;
-  return { ts: 1_700_000_000_000 + i, symbol: i % 2 ? 'AAPL' : 'MSFT', price, bid: price - 0.01, ask: price + 0.01, size: 100, volume: 100 * i, open: 100, high: 101, low: 99, prevClose: 100, change: price - 100, changePct: price - 100 };
-}
 
 test.before(async () => {
   const db = path.join(tempDir(), 'big.db');
-  const log = openLog({ path: db, retention: 1_000_000 });
-  for (let i = 0; i < TOTAL; i += 1000) log.append(Array.from({ length: 1000 }, (_, k) => draft(i + k)));
-  log.close();
+  // Trades and quotes as the market model writes them, with the checkpoint a server continues from.
+  total = buildLog(db, [builtinSymbol('AAPL')!, builtinSymbol('MSFT')!], STEPS);
+  assert.ok(total > 100_000, `${total} events`);
   server = await startTestServer({ db, interval: 1000000, symbols: 'AAPL,MSFT' });
 });
 test.after(() => server.close());
@@ -45,14 +42,16 @@ test('a paused replaying client holds the replay at the socket, then gets everyt
     return steady >= 20 ? now : undefined;
   }, 'the replay to stall', 20000, 25);
   assert.ok(stalledAt > 0, 'some events were replayed');
-  assert.ok(stalledAt < TOTAL, `the replay waited for the client (stalled at ${stalledAt} of ${TOTAL})`);
+  assert.ok(stalledAt < total, `the replay waited for the client (stalled at ${stalledAt} of ${total})`);
 
   conn.resume();
-  const ticks = await conn.waitForCount((e) => e.event === 'tick', TOTAL, 60000);
+  const events = await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), total, 60000);
   conn.close();
-  const ids = ticks.map((e) => Number(e.id));
+  const kinds = new Set(events.map((e) => e.event));
+  assert.ok(kinds.has('tick') && kinds.has('quote'), `every kind is replayed: ${[...kinds].join(', ')}`);
+  const ids = events.map((e) => Number(e.id));
   assert.is(ids[0], 1);
-  assert.is(ids.length, TOTAL);
+  assert.is(ids.length, total);
   assert.is(contiguity(ids), null);
 });
 

@@ -1,9 +1,10 @@
 // Resume points: the header wins over the query parameter; malformed values are a 400 naming
-// lastEventId with nothing streamed; out-of-range ones are a `reset` then a snapshot.
+// lastEventId with nothing streamed; out-of-range ones are a `reset` then a snapshot. Ids are
+// those of market events of every kind (ticks, quotes, status), so an unfiltered stream's are contiguous.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { bodyOf, connectSse, ticksOf } from '../helpers/sse-client.ts';
+import { bodyOf, connectSse, MARKET_EVENT_NAMES, marketEventsOf } from '../helpers/sse-client.ts';
 import { contiguity, waitForLastId } from '../helpers/http.ts';
 
 let server: TestServer;
@@ -16,9 +17,9 @@ test.after(() => server.close());
 
 test('the Last-Event-ID header wins over ?lastEventId=', async () => {
   const conn = await connectSse(`${server.url}/stream?lastEventId=5`, { 'Last-Event-ID': '40' });
-  await conn.waitForCount((e) => e.event === 'tick', 10);
+  await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 10);
   conn.close();
-  assert.is(ticksOf(conn.events)[0].id, 41);
+  assert.is(marketEventsOf(conn.events)[0].id, 41);
 });
 
 for (const bad of ['', ' 5', '5 ', 'abc', '-1', '1.5', '1e3', '0x10', ' 12a', '9007199254740993', '99999999999999999999']) {
@@ -41,7 +42,7 @@ test('a malformed Last-Event-ID header is a 400 too, even with a valid query par
 
 test('an id newer than the newest is a reset "unknown", then a snapshot, then live', async () => {
   const conn = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': String(2 ** 53) });
-  await conn.waitForCount((e) => e.event === 'tick', 4);
+  await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 4);
   conn.close();
   const [reset, snapshot] = conn.events;
   assert.is(reset.event, 'reset');
@@ -50,16 +51,16 @@ test('an id newer than the newest is a reset "unknown", then a snapshot, then li
   assert.is(info.oldestId, 1);
   assert.ok(info.latestId >= 100);
   assert.is(snapshot.event, 'snapshot');
-  const ids = ticksOf(conn.events).map((t) => t.id);
+  const ids = marketEventsOf(conn.events).map((t) => t.id);
   assert.is(ids[0], Number(snapshot.id) + 1);
   assert.is(contiguity(ids), null);
 });
 
 test('0 on an unpruned log replays everything from id 1', async () => {
   const conn = await connectSse(`${server.url}/stream`, { 'Last-Event-ID': '0' });
-  await conn.waitForCount((e) => e.event === 'tick', 150);
+  await conn.waitForCount((e) => MARKET_EVENT_NAMES.has(e.event), 150);
   conn.close();
-  const ids = ticksOf(conn.events).map((t) => t.id);
+  const ids = marketEventsOf(conn.events).map((t) => t.id);
   assert.is(ids[0], 1);
   assert.is(contiguity(ids), null);
 });

@@ -4,9 +4,9 @@
 // even a block with no data (Azure/fetch-event-source#15): a `retry:` block or a `: keepalive`
 // block of its own becomes an empty message. Each client reads with an ordinary handler that
 // JSON-parses every message, as user code does, through a server restart on the same database:
-// it must see one snapshot, then every tick once, ids contiguous across the restart (so it resumed
-// from its last id), and never a message its handler cannot parse. Heartbeats come faster than
-// ticks, so plenty of them reach every client.
+// it must see one snapshot, then every market event (tick, quote, status) once, ids contiguous
+// across the restart (so it resumed from its last id), and never a message its handler cannot
+// parse. Heartbeats come faster than events, so plenty of them reach every client.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventSource } from 'eventsource';
@@ -25,7 +25,10 @@ interface Reader {
   readonly name: string;
   readonly snapshots: number[];
   readonly resets: unknown[];
-  readonly tickIds: number[];
+  /** Ids of the market events it got, of every kind, in order. */
+  readonly eventIds: number[];
+  /** The kinds among them. */
+  readonly kinds: Set<string>;
   /** Errors thrown by the handler (a message it could not parse). */
   readonly errors: string[];
   /** The ordinary handler: JSON-parse the data, then act on it by event type. Throws on bad data. */
@@ -38,7 +41,8 @@ function reader(name: string): Reader {
     name,
     snapshots: [] as number[],
     resets: [] as unknown[],
-    tickIds: [] as number[],
+    eventIds: [] as number[],
+    kinds: new Set<string>(),
     errors: [] as string[],
     close: () => {},
     handle(type: string, data: string, id: string) {
@@ -51,7 +55,11 @@ function reader(name: string): Reader {
       }
       if (type === 'snapshot') r.snapshots.push(Number(id));
       else if (type === 'reset') r.resets.push(value);
-      else if (type === 'tick') r.tickIds.push(value.id);
+      else if (type === 'tick' || type === 'quote' || type === 'status') {
+        if (value.kind !== type) r.errors.push(`a ${type} event carries kind ${value.kind}`);
+        r.eventIds.push(value.id);
+        r.kinds.add(type);
+      }
       else r.errors.push(`unexpected ${type} event`);
     },
   };
@@ -68,7 +76,7 @@ function eventSourceReader(name: string, Client: typeof EventSource | typeof Eve
       r.handle(type, e.data, e.lastEventId);
     } catch {}
   };
-  for (const type of ['snapshot', 'tick', 'reset', 'message']) es.addEventListener(type, on(type));
+  for (const type of ['snapshot', 'tick', 'quote', 'status', 'reset', 'message']) es.addEventListener(type, on(type));
   r.close = () => es.close();
   return r;
 }
@@ -119,7 +127,7 @@ test.after(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-test('eventsource v5, eventsource v4 and fetch-event-source get every tick once, in order, across a server restart', async () => {
+test('eventsource v5, eventsource v4 and fetch-event-source get every event once, in order, across a server restart', async () => {
   const restoreGlobals = lendBrowserGlobals();
   const first = await startTestServer(OPTIONS);
   servers.push(first);
@@ -132,8 +140,8 @@ test('eventsource v5, eventsource v4 and fetch-event-source get every tick once,
     };
     await waitUntil(() => {
       noErrors();
-      return readers.every((r) => r.tickIds.length >= 10);
-    }, 'every client to get 10 ticks', RECONNECT_TIMEOUT_MS);
+      return readers.every((r) => r.eventIds.length >= 10);
+    }, 'every client to get 10 events', RECONNECT_TIMEOUT_MS);
     await waitUntil(() => heartbeats.comments.length >= 3, 'three heartbeats on a stream of the same server');
     assert.ok(heartbeats.comments.every((c) => c === 'keepalive'));
     heartbeats.close();
@@ -144,16 +152,17 @@ test('eventsource v5, eventsource v4 and fetch-event-source get every tick once,
     servers.push(second);
     await waitUntil(() => {
       noErrors();
-      return readers.every((r) => r.tickIds.some((id) => id > lastBefore + 10));
-    }, 'every client to reconnect and get ticks from the restarted server', RECONNECT_TIMEOUT_MS);
+      return readers.every((r) => r.eventIds.some((id) => id > lastBefore + 10));
+    }, 'every client to reconnect and get events from the restarted server', RECONNECT_TIMEOUT_MS);
 
     for (const r of readers) {
       assert.equal(r.errors, [], `${r.name}: every message parsed`);
       assert.is(r.snapshots.length, 1, `${r.name}: one snapshot, on the first connection only (the reconnect resumed)`);
       assert.equal(r.resets, [], `${r.name}: no reset`);
-      assert.is(r.tickIds[0], r.snapshots[0] + 1, `${r.name}: ticks continue right after the snapshot`);
-      assert.is(contiguity(r.tickIds), null, `${r.name}: ${contiguity(r.tickIds)}`);
-      assert.ok(r.tickIds.includes(lastBefore) && r.tickIds.includes(lastBefore + 1), `${r.name}: across the restart at ${lastBefore}`);
+      assert.is(r.eventIds[0], r.snapshots[0] + 1, `${r.name}: events continue right after the snapshot`);
+      assert.is(contiguity(r.eventIds), null, `${r.name}: ${contiguity(r.eventIds)}`);
+      assert.ok(r.eventIds.includes(lastBefore) && r.eventIds.includes(lastBefore + 1), `${r.name}: across the restart at ${lastBefore}`);
+      assert.ok(r.kinds.has('tick') && r.kinds.has('quote'), `${r.name}: trades and quotes, each under its own event name`);
     }
   } finally {
     for (const r of readers) r.close();

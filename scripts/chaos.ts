@@ -279,13 +279,17 @@ async function connectionFlood(scene: Scene): Promise<void> {
 const SLOW_CAP_BYTES = 64 * 1024;
 
 /**
- * Clients that stop reading while ticks flow every 2 ms are cut off at the cap; two reading
- * clients keep every tick; each cut-off client resumes with its last id and gets exactly the log
+ * Clients that stop reading while events flow every 2 ms are cut off at the cap; two reading
+ * clients keep every event; each cut-off client resumes with its last id and gets exactly the log
  * (its capture is the two connections' events end to end, checked for gaps like any other).
  * The node runs in this process (the cap is a server option, not a flag): its RSS is this process's.
  */
 async function slowReaders(scene: Scene): Promise<void> {
-  const server = await startTestServer({ interval: 2, symbols: SYMBOLS, redis: scene.redis.url }, { maxClientBufferBytes: SLOW_CAP_BYTES });
+  // 9000 events/s at 2 ms: about 12 events a batch, enough bytes to fill a stalled client's buffer quickly.
+  const server = await startTestServer(
+    { interval: 2, 'max-events-per-second': 9000, symbols: SYMBOLS, redis: scene.redis.url },
+    { maxClientBufferBytes: SLOW_CAP_BYTES },
+  );
   scene.cleanup.push(() => server.close());
   scene.nodes = () => [server.url];
   for (let i = 0; i < 2; i++) await client(scene, server.url, `reader ${i}`);

@@ -18,7 +18,7 @@ const { servers, connections } = stopAfter(test, () => redis);
 
 test('an edge restarted after the stream was trimmed past its log starts over from the oldest retained tick', async () => {
   redis = await startRedis();
-  const all = await startTestServer({ interval: 5, symbols: 'AAPL,MSFT,NVDA', seed: 8, redis: redis.url });
+  const all = await startTestServer({ interval: 5, 'max-events-per-second': 2000, symbols: 'AAPL,MSFT,NVDA', seed: 8, redis: redis.url });
   servers.push(all);
   const first = await startTestServer({ role: 'edge', redis: redis.url, symbols: 'AAPL,MSFT,NVDA' });
   await waitForLastId(first.url, 300);

@@ -158,7 +158,9 @@ pkg('`ticktape/ticker-table` resolves to JavaScript with declarations that map t
   assert.ok(fs.existsSync(path.join(installed, entry.default)), entry.default);
   const declarations = fs.readFileSync(path.join(installed, entry.types), 'utf8');
   assert.match(declarations, /interface HTMLElementTagNameMap\s*{\s*'ticker-table': TickerTable;/);
-  assert.match(declarations, /'ticker-tick': CustomEvent<Tick>/);
+  // A trade as the feed delivers it (the v2 fields optional: an older server sends ticks without them).
+  assert.match(declarations, /'ticker-tick': CustomEvent<FeedTick>/);
+  assert.match(declarations, /'ticker-market': CustomEvent<TickerMarketDetail>/);
   assert.not.match(declarations, /from '\.[^']*\.ts'/, 'declarations import .ts paths');
 });
 
@@ -170,7 +172,7 @@ pkg('custom-elements.json (package.json `customElements`) describes <ticker-tabl
   assert.is(found.length, 1);
   const { module, d } = found[0];
   assert.ok(fs.existsSync(path.join(installed, module)), `${module} is not in the package`);
-  assert.equal(d.events.map((e: any) => e.name).sort(), ['ticker-state', 'ticker-tick']);
+  assert.equal(d.events.map((e: any) => e.name).sort(), ['ticker-market', 'ticker-state', 'ticker-tick']);
   for (const attr of ['src', 'symbols', 'last-event-id']) assert.ok(d.attributes.some((a: any) => a.name === attr), attr);
   const define = cem.modules.flatMap((m: any) => (m.exports ?? []).filter((e: any) => e.kind === 'custom-element-definition'));
   assert.equal(define.map((e: any) => e.name), ['ticker-table']);

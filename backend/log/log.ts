@@ -85,6 +85,12 @@ export function openLog(options: LogOptions): EventLog {
     // what we defend against. Only a power loss or kernel crash can drop the newest commits, and
     // even then the log rolls back to an earlier, still gap-free state.
     db.pragma('synchronous = NORMAL');
+    // Appends touch the ends of two b-trees (rows by id, the (symbol, id) index) and each WAL
+    // checkpoint syncs the file: SQLite's defaults (a 2 MiB page cache, a checkpoint every 1000
+    // pages) made an append ~35 % slower than a 16 MiB cache with a checkpoint every 4000 pages
+    // (16 MiB of WAL at most between checkpoints), measured with `npm run bench -- log`.
+    db.pragma('cache_size = -16000');
+    if (!inMemory) db.pragma('wal_autocheckpoint = 4000');
     migrate(db);
     return new SqliteEventLog(db, file, retention, pruneBatch, lock);
   } catch (error) {

@@ -13,6 +13,13 @@ export const EVENT_KEYS: Readonly<Record<MarketEventKind, readonly string[]>> = 
   status: ['id', 'ts', 'marketTime', 'session', 'kind'],
 };
 
+/** Every key of a tick or quote after `symbol` up to `marketTime` is a number. */
+const NUMERIC_KEYS: Readonly<Record<MarketEventKind, readonly string[]>> = {
+  tick: EVENT_KEYS.tick.slice(EVENT_KEYS.tick.indexOf('symbol') + 1, EVENT_KEYS.tick.indexOf('marketTime')),
+  quote: EVENT_KEYS.quote.slice(EVENT_KEYS.quote.indexOf('symbol') + 1, EVENT_KEYS.quote.indexOf('marketTime')),
+  status: [],
+};
+
 const SESSIONS: ReadonlySet<string> = new Set<MarketSession>(['pre-market', 'regular', 'after-hours', 'closed']);
 
 /** `2026-03-02T09:30:00.250-05:00`: what calendar.ts formatMarketTime writes. */
@@ -63,11 +70,10 @@ export function eventProblem(value: Record<string, unknown>): string | null {
   if (typeof value.session !== 'string' || !SESSIONS.has(value.session)) return 'session must be pre-market, regular, after-hours or closed';
   if (kind === 'status') return null;
   if (typeof value.symbol !== 'string' || value.symbol === '') return 'symbol must be a non-empty string';
-  // Every key of a tick or quote after `symbol` up to `marketTime` is a number.
-  const keys = EVENT_KEYS[kind];
-  for (let i = keys.indexOf('symbol') + 1; keys[i] !== 'marketTime'; i++) {
-    const field = value[keys[i]];
-    if (typeof field !== 'number' || !Number.isFinite(field)) return `${keys[i]} must be a finite number`;
+  const numeric = NUMERIC_KEYS[kind];
+  for (let i = 0; i < numeric.length; i++) {
+    const field = value[numeric[i]];
+    if (typeof field !== 'number' || !Number.isFinite(field)) return `${numeric[i]} must be a finite number`;
   }
   return null;
 }

@@ -2,14 +2,7 @@
 // the SQLite log the way the pipeline does it (append with the tagged checkpoint, one transaction a
 // batch). The aim is 200,000 events/s with the log: generation must never be what limits
 // the feed. Batch sizes: the default bound (100 events/s at 500 ms: 50 a batch) and larger ones.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { openLog } from '../../backend/log/log.ts';
-import { tagCheckpoint } from '../../backend/pipeline/checkpoint.ts';
-import { createMarket, marketStepSeconds } from '../../backend/simulator/market.ts';
-import { BUILTIN_UNIVERSE } from '../../backend/simulator/universe.ts';
+import { generationRate } from '../lib/generation-rate.ts';
 import { heading, int, table } from './report.ts';
 
 /** Events per batch (the model's per-step budget). */
@@ -28,40 +21,10 @@ export async function benchGeneration(): Promise<void> {
   );
   const rows: string[][] = [];
   for (const perBatch of BATCHES) {
-    const model = run(perBatch, 'model');
-    const checkpointed = run(perBatch, 'checkpoint');
-    const logged = run(perBatch, 'log');
+    const model = generationRate(perBatch, 'model', EVENTS);
+    const checkpointed = generationRate(perBatch, 'checkpoint', EVENTS);
+    const logged = generationRate(perBatch, 'log', EVENTS);
     rows.push([int(perBatch), int(model.eventsPerBatch), int(model.rate), int(checkpointed.rate), int(logged.rate)]);
   }
   table(['budget/batch', 'events/batch', 'model events/s', '+ checkpoint events/s', '+ log events/s'], rows);
-}
-
-function run(perBatch: number, mode: 'model' | 'checkpoint' | 'log'): { rate: number; eventsPerBatch: number } {
-  const market = createMarket({
-    universe: BUILTIN_UNIVERSE,
-    seed: 1,
-    stepSeconds: marketStepSeconds(500, 60),
-    maxEventsPerStep: perBatch,
-    hours: 'regular',
-    startDate: '2026-01-05',
-  });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticktape-bench-gen-'));
-  const log = mode === 'log' ? openLog({ path: path.join(dir, 'gen.db'), retention: 10_000_000 }) : null;
-  try {
-    let events = 0;
-    let batches = 0;
-    const t0 = performance.now();
-    while (events < EVENTS) {
-      const drafts = market.step(1_800_000_000_000 + batches);
-      const state = mode === 'model' ? '' : market.checkpoint();
-      if (log) log.append(drafts, tagCheckpoint(log.lastId() + drafts.length, state, 1));
-      events += drafts.length;
-      batches++;
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    return { rate: events / seconds, eventsPerBatch: events / batches };
-  } finally {
-    log?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }

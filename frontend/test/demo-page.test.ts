@@ -57,7 +57,7 @@ test('links to the API answer', async ({ page, server }) => {
   await page.goto(server.url + '/');
   // Resolved against the page (the hrefs are relative, for hosting under a proxy's prefix).
   const hrefs = await page.$$eval('#api a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
-  for (const path of ['/api/symbols', '/api/quotes', '/api/ticks', '/healthz', '/metrics']) {
+  for (const path of ['/api/symbols', '/api/quotes', '/api/events', '/api/ticks', '/healthz', '/metrics']) {
     const href = hrefs.find((h) => new URL(h).pathname === path);
     assert.ok(href, `a link to ${path}`);
     const res = await fetch(href!);

@@ -1,7 +1,7 @@
 // `npm run chaos -- --minutes N`: the failure scenarios of issue 9 in rotation, each with real
 // ticktape processes, a real redis-server and SSE clients attached, checked after every run for
 // the promise of one history (scripts/lib/history-check.ts). Prints one row per scenario: runs,
-// ticks checked, divergent ids served without a reset (must be 0), gaps (must be 0), resets the
+// events checked (every kind), divergent ids served without a reset (must be 0), gaps (must be 0), resets the
 // clients got, and the highest RSS of any node. Exits 1 if any run broke the promise or failed.
 //
 //   npm run chaos -- --minutes 20      rotation until 20 minutes have passed (each scenario once at least)
@@ -17,6 +17,7 @@ import { connectSse, MARKET_EVENT_NAMES, type SseConnection } from './lib/sse-cl
 import { startTestServer, tempDir } from './lib/server.ts';
 import { startRedis, type RedisHandle } from './lib/redis-server.ts';
 import { checkOneHistory, type Capture } from './lib/history-check.ts';
+import { flushWhileLeaderStopped, hold, killLeaderDuringWriteStall } from './lib/faults.ts';
 import { machineLine, table, int, mib } from './bench/report.ts';
 
 const SYMBOLS = 'AAPL,MSFT,NVDA,TSLA';
@@ -38,7 +39,6 @@ interface Scene {
 }
 
 /** The length of a fault (how long a process stays stopped): part of the scenario, not a wait. */
-const hold = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const health = async (url: string) => (await (await fetch(`${url}/healthz`)).json()) as { lastEventId: number; generating: boolean; status: string };
 
@@ -78,27 +78,10 @@ async function allAt(urls: string[], id: number): Promise<void> {
   for (const url of urls) await waitUntil(async () => (await health(url)).lastEventId >= id || undefined, `${url} at ${id}`, 30_000);
 }
 
-async function streamLast(raw: Redis): Promise<number> {
-  const [newest] = await raw.xrevrange(STREAM_KEY, '+', '-', 'COUNT', 1);
-  return newest ? Number(newest[0].split('-')[0]) : 0;
-}
-
 const SCENARIOS: Record<string, (scene: Scene) => Promise<void>> = {
   // FLUSHALL while the standby lags and the leader is stopped: the standby finds the stream first.
   'flushall, lagging standby': (scene) =>
-    laggingStandby(scene, async (leader, standby) => {
-      const raw = new Redis(scene.redis.url);
-      try {
-        leader.kill('SIGSTOP');
-        await raw.flushall();
-        await hold(1000);
-        standby.kill('SIGCONT');
-        await hold(500);
-        leader.kill('SIGCONT');
-      } finally {
-        raw.disconnect();
-      }
-    }),
+    laggingStandby(scene, (leader, standby) => flushWhileLeaderStopped(scene.redis.url, leader, standby)),
 
   // Redis restarted empty while the standby lags (SIGSTOP 2 s, restart 1 s in).
   'redis restart empty, lagging standby': (scene) =>
@@ -118,21 +101,9 @@ const SCENARIOS: Record<string, (scene: Scene) => Promise<void>> = {
     const leader = await oneGenerator(sims);
     const standby = sims.find((n) => n !== leader)!;
     await allAt([leader.url], 100);
-    const raw = new Redis(scene.redis.url);
-    let killedAt: number;
-    try {
-      await raw.call('CLIENT', 'PAUSE', '2500', 'WRITE');
-      killedAt = await waitUntil(async () => {
-        const own = (await health(leader.url)).lastEventId;
-        return own - (await streamLast(raw)) >= 40 ? own : undefined;
-      }, 'an unpublished tail');
+    await killLeaderDuringWriteStall(scene.redis.url, leader, () => {
       scene.maxRss = Math.max(scene.maxRss, rssOf(leader.pid));
-      leader.kill('SIGKILL');
-      await leader.exited;
-      await waitUntil(async () => (await streamLast(raw)) > killedAt + 40 || undefined, 'the new leader past the old tail', 30_000);
-    } finally {
-      raw.disconnect();
-    }
+    });
     const restarted = await node(scene, args(dbs[sims.indexOf(leader)]));
     scene.nodes = () => [restarted, standby, e].map((n) => n.url);
     await allAt(scene.nodes(), (await health(standby.url)).lastEventId);
@@ -433,7 +404,7 @@ for (let round = 0; runs !== null ? round < runs : round === 0 || Date.now() < d
   }
 }
 table(
-  ['scenario', 'runs', 'failed runs', 'ticks checked', 'divergent ids (no reset)', 'gaps', 'client resets', 'refused 503/429', 'max RSS MiB'],
+  ['scenario', 'runs', 'failed runs', 'events checked', 'divergent ids (no reset)', 'gaps', 'client resets', 'refused 503/429', 'max RSS MiB'],
   [...rows].map(([name, r]) => [name, int(r.runs), int(r.failed), int(r.ticks), int(r.divergent), int(r.gaps), int(r.resets), int(r.refused), mib(r.maxRss)]),
 );
 const broken = [...rows.values()].some((r) => r.failed > 0 || r.divergent > 0 || r.gaps > 0);

@@ -6,7 +6,6 @@
 // lease to the ex-leader, which republishes its log and continues. Every log and the edge's client
 // agree on every id, and the client never needed a reset.
 import * as assert from 'uvu/assert';
-import { Redis } from 'ioredis';
 import { ensureFrontendBuilt } from '../../../frontend/build.ts';
 import { contiguity, waitUntil } from '../helpers/http.ts';
 import { logLine, startChildServer, stopChild, type ChildServer } from '../helpers/process.ts';
@@ -14,6 +13,7 @@ import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-serve
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { connectSse, MARKET_EVENT_NAMES, marketEventsOf, type SseConnection } from '../helpers/sse-client.ts';
 import { assertOneHistory, health } from './fixtures.ts';
+import { flushWhileLeaderStopped, hold } from '../../../scripts/lib/faults.ts';
 
 const test = redisSuite('a forgotten stream');
 let redis: RedisHandle | undefined;
@@ -32,7 +32,6 @@ test.after(async () => {
 const simulatorArgs = () => ['--role', 'simulator', '--redis', redis!.url, '--port', '0', '--interval', '20', '--symbols', 'AAPL,MSFT,NVDA,TSLA', '--seed', '5', '--db', `${tempDir()}/ticks.db`];
 
 /** The length of a fault (how long a process stays stopped): part of the scenario, not a wait for something. */
-const hold = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function generators(nodes: ChildServer[]): Promise<ChildServer[]> {
   const states = await Promise.all(nodes.map(async (node) => (await health(node.url)).generating));
@@ -55,21 +54,11 @@ test('FLUSHALL with a lagging standby: the most advanced replica re-establishes 
   const standby = nodes.find((node) => node !== leader)!;
   await waitUntil(async () => (await health(leader.url)).lastEventId > 100 || undefined, 'the leader to generate');
 
-  const raw = new Redis(redis.url);
-  try {
-    standby.kill('SIGSTOP');
-    await hold(1000);
-    // The leader is stopped too as Redis forgets, so that the lagging standby is the first to
-    // find the stream gone and the lease free.
-    leader.kill('SIGSTOP');
-    await raw.flushall();
-    await hold(1000);
-    standby.kill('SIGCONT');
-    await hold(500);
-    leader.kill('SIGCONT');
-  } finally {
-    raw.disconnect();
-  }
+  standby.kill('SIGSTOP');
+  await hold(1000);
+  // The leader is stopped too as Redis forgets, so that the lagging standby is the first to
+  // find the stream gone and the lease free.
+  await flushWhileLeaderStopped(redis.url, leader, standby);
 
   const before = (await health(leader.url)).lastEventId;
   await waitUntil(async () => ((await generators(nodes)).length === 1 ? true : undefined), 'one generator again', 30_000);

@@ -4,14 +4,14 @@
 // restarted follower checks its newest tick against the feed's, finds the feed holds another tick
 // under that id, and starts over: afterwards every log agrees, and so does every client's capture.
 import * as assert from 'uvu/assert';
-import { Redis } from 'ioredis';
 import { ensureFrontendBuilt } from '../../../frontend/build.ts';
 import { waitUntil } from '../helpers/http.ts';
 import { logLine, startChildServer, stopChild, type ChildServer } from '../helpers/process.ts';
 import { redisSuite, startRedis, type RedisHandle } from '../helpers/redis-server.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { connectSse, type SseConnection } from '../helpers/sse-client.ts';
-import { assertOneHistory, health, STREAM_KEY } from './fixtures.ts';
+import { assertOneHistory, health } from './fixtures.ts';
+import { killLeaderDuringWriteStall } from '../../../scripts/lib/faults.ts';
 
 const test = redisSuite('a leader killed during a write stall');
 let redis: RedisHandle | undefined;
@@ -27,11 +27,6 @@ test.after(async () => {
 });
 
 const simulatorArgs = (db: string) => ['--role', 'simulator', '--redis', redis!.url, '--port', '0', '--interval', '20', '--symbols', 'AAPL,MSFT,NVDA,TSLA', '--seed', '3', '--db', db];
-
-async function streamLast(raw: Redis): Promise<number> {
-  const [newest] = await raw.xrevrange(STREAM_KEY, '+', '-', 'COUNT', 1);
-  return newest ? Number(newest[0].split('-')[0]) : 0;
-}
 
 test('the restarted ex-leader starts over instead of keeping ticks the new leader replaced', async () => {
   ensureFrontendBuilt();
@@ -51,22 +46,9 @@ test('the restarted ex-leader starts over instead of keeping ticks the new leade
   const standby = nodes[1 - leaderIndex];
   await waitUntil(async () => (await health(leader.url)).lastEventId > 100 || undefined, 'the leader to generate');
 
-  const raw = new Redis(redis.url);
-  let killedAt: number;
-  try {
-    await raw.call('CLIENT', 'PAUSE', '2500', 'WRITE');
-    // The leader commits locally (local-first) while the stream cannot take its batches.
-    killedAt = await waitUntil(async () => {
-      const own = (await health(leader.url)).lastEventId;
-      return own - (await streamLast(raw)) >= 40 ? own : undefined;
-    }, 'an unpublished tail of 40 ticks');
-    leader.kill('SIGKILL');
-    await leader.exited;
-    // The standby takes over once the lease expires and writes its own ticks under those ids.
-    await waitUntil(async () => (await streamLast(raw)) > killedAt + 40 || undefined, 'the new leader past the old tail', 30_000);
-  } finally {
-    raw.disconnect();
-  }
+  // The leader commits locally (local-first) while the stream cannot take its batches; the
+  // standby takes over once the lease expires and writes its own events under those ids.
+  const killedAt = await killLeaderDuringWriteStall(redis.url, leader);
 
   const restarted = await startChildServer(simulatorArgs(dbs[leaderIndex]));
   children.push(restarted);

@@ -30,6 +30,17 @@ export interface Claim {
   at: number;
 }
 
+/**
+ * Highest lastId first; on a tie a simulator before an edge. A simulator can restore the stream
+ * itself, so a would-be leader that holds less defers to it; an edge cannot, and a would-be leader
+ * that saw an edge first would fork a new epoch and reset every client although a simulator held
+ * the same history (an edge that has copied everything ties with the leader it copied).
+ */
+export function claimOrder(a: Claim, b: Claim): number {
+  if (a.lastId !== b.lastId) return b.lastId - a.lastId;
+  return Number(b.role === 'simulator') - Number(a.role === 'simulator');
+}
+
 export interface RestoreClaims {
   /** Claim now (a would-be leader does before its wait). */
   claim(): Promise<void>;
@@ -84,7 +95,7 @@ export function startRestoreClaims(options: ClaimOptions): RestoreClaims {
           // Not a claim we wrote: ignore it.
         }
       }
-      return claims.sort((a, b) => b.lastId - a.lastId);
+      return claims.sort(claimOrder);
     },
     async clear() {
       await conn.del(claimsKey);

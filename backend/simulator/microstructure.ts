@@ -13,7 +13,7 @@
 import type { SymbolSpec } from '../types.ts';
 import type { SessionSpan, TradingDay, TradingHours } from './calendar.ts';
 import type { Rng } from './rng.ts';
-import { BUILTIN_ADV } from './universe.ts';
+import { builtinSymbol } from './universe.ts';
 
 /** Shares of one trading day's variance. */
 export const VARIANCE_SHARE = Object.freeze({
@@ -234,5 +234,6 @@ const DEFAULT_DOLLAR_VOLUME = 1e9;
 /** A symbol's average daily volume in shares (the expected volume of a regular session). */
 export function averageDailyVolume(spec: SymbolSpec): number {
   if (spec.adv !== undefined && spec.adv > 0) return spec.adv;
-  return BUILTIN_ADV[spec.symbol] ?? Math.max(100_000, Math.round(DEFAULT_DOLLAR_VOLUME / spec.price / 1000) * 1000);
+  // A built-in symbol given by a --config file without its own adv keeps the built-in figure.
+  return builtinSymbol(spec.symbol)?.adv ?? Math.max(100_000, Math.round(DEFAULT_DOLLAR_VOLUME / spec.price / 1000) * 1000);
 }

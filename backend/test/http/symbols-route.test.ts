@@ -8,7 +8,7 @@ import { BUILTIN_UNIVERSE } from '../../simulator/universe.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { getJson, waitUntil } from '../helpers/http.ts';
 
-const SPEC_FIELDS = ['symbol', 'name', 'price', 'volatility', 'drift', 'spreadBps', 'beta'];
+const SPEC_FIELDS = ['symbol', 'name', 'price', 'volatility', 'drift', 'spreadBps', 'beta', 'adv'];
 
 const servers: TestServer[] = [];
 const dirs: string[] = [];
@@ -56,6 +56,7 @@ async function symbolsOf(server: TestServer): Promise<any[]> {
     assert.type(spec.name, 'string');
     for (const field of ['price', 'volatility', 'drift', 'spreadBps']) assert.type(spec[field], 'number');
     if ('beta' in spec) assert.type(spec.beta, 'number');
+    if ('adv' in spec) assert.ok(Number.isFinite(spec.adv) && spec.adv >= 100, `adv ${spec.adv}`);
   }
   return res.body.symbols;
 }
@@ -66,7 +67,7 @@ test('the built-in universe, with its parameters and initial prices even after t
   assert.ok(before.length >= 10 && before.length <= 15, `about 12 symbols, got ${before.length}`);
   assert.equal(before, BUILTIN_UNIVERSE);
   assert.equal(before.find((s) => s.symbol === 'AAPL'), {
-    symbol: 'AAPL', name: 'Apple Inc.', price: 189.5, volatility: 0.25, drift: 0.1, spreadBps: 1, beta: 1.2,
+    symbol: 'AAPL', name: 'Apple Inc.', price: 189.5, volatility: 0.25, drift: 0.1, spreadBps: 1, beta: 1.2, adv: 55_000_000,
   });
 
   await waitForPricesToMove(server, new Map(before.map((s) => [s.symbol, s.price])));

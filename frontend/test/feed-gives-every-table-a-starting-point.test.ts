@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { recorder, settle, fakeFeed, ids } from './helpers/fake-feed.ts';
+import { REQUEST_TIMEOUT_MS } from '../src/feed/requests.ts';
 
 const SRC = 'http://feed.test/stream';
 const setup = () => fakeFeed(['AAPL', 'MSFT', 'NVDA']);
@@ -36,6 +37,38 @@ test('a table whose /api/quotes request fails asks again, backing off, and then 
   assert.equal(ids(joiner.log.ticks), [4]);
   assert.is(sub.status.state, 'live');
   assert.is(server.open.length, 1);
+});
+
+test('a /api/quotes request that never answers fails after 10 s and is asked again', async () => {
+  const { server, hub } = setup();
+  hub.subscribe(SRC, { symbols: ['AAPL'] }, recorder().listener);
+  await settle();
+  server.serve(server.only);
+
+  server.hangQuotes = 1; // the server accepts the connection and never answers (stopped, say)
+  const joiner = recorder();
+  const sub = hub.subscribe(SRC, { symbols: ['MSFT'] }, joiner.listener);
+  await settle();
+  const hung = server.fetched.filter((path) => path.startsWith('/api/quotes')).length;
+  assert.ok(server.delays.includes(REQUEST_TIMEOUT_MS), 'every /api/quotes request is timed');
+  if (server.open.length === 1 && server.only.readyState === 0) server.serve(server.only);
+  await settle();
+  assert.equal(joiner.log.snapshots, [], 'no starting point while the request hangs');
+
+  server.runTimers(); // the hung request's timeout
+  await settle();
+  assert.match(joiner.log.messages.join(' | '), /No answer from http:\/\/feed\.test in 10 s/);
+  for (let i = 0; i < 3 && joiner.log.snapshots.length === 0; i++) {
+    server.runTimers(); // the retry
+    await settle();
+  }
+  assert.ok(server.fetched.filter((path) => path.startsWith('/api/quotes')).length > hung, 'asked again');
+  assert.equal(joiner.log.snapshots, [{ id: 3, symbols: ['MSFT'] }], 'seeded once it answers');
+  for (const es of server.open) if (es.readyState === 0) server.serve(es); // the stream re-opened for AAPL,MSFT
+  await settle();
+  server.publish('MSFT', 'AAPL');
+  assert.equal(ids(joiner.log.ticks), [4]);
+  assert.is(sub.status.state, 'live');
 });
 
 test('a replay handed over before the shared stream’s snapshot arrived leaves no table waiting', async () => {

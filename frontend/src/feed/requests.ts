@@ -6,6 +6,8 @@
 import type { FeedEnvironment } from './types.ts';
 
 const DIAGNOSE_TIMEOUT_MS = 10_000;
+/** How long `/api/quotes` may take, headers and body, before it counts as a failed attempt. */
+export const REQUEST_TIMEOUT_MS = 10_000;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 
@@ -42,14 +44,28 @@ export function backOff(ms: number): number {
   return Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, ms * 2));
 }
 
-/** GETs a JSON answer; an unreachable server is `Cannot reach ORIGIN`. */
-export async function fetchJson(env: Pick<FeedEnvironment, 'fetch'>, url: string, origin: string): Promise<JsonAnswer> {
+/**
+ * GETs a JSON answer; an unreachable server is `Cannot reach ORIGIN`, and one that accepts the
+ * connection but has not answered (headers and body) within REQUEST_TIMEOUT_MS is `No answer from
+ * ORIGIN`: both transient, so the caller retries, where a hung request would hold a table in
+ * `connecting` for ever (a server stopped with SIGSTOP, a proxy that never forwards).
+ */
+export async function fetchJson(
+  env: Pick<FeedEnvironment, 'fetch' | 'setTimeout' | 'clearTimeout'>,
+  url: string,
+  origin: string,
+): Promise<JsonAnswer> {
+  const controller = new AbortController();
+  const timer = env.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   try {
-    const res = await env.fetch(url);
+    const res = await env.fetch(url, { signal: controller.signal });
     if (res.ok) return { ok: true, status: res.status, body: await res.json() };
     return { ok: false, status: res.status, ...(await readError(res, url)) };
   } catch {
-    return { ok: false, status: null, message: `Cannot reach ${origin}` };
+    const message = controller.signal.aborted ? `No answer from ${origin} in ${REQUEST_TIMEOUT_MS / 1000} s` : `Cannot reach ${origin}`;
+    return { ok: false, status: null, message };
+  } finally {
+    env.clearTimeout(timer);
   }
 }
 

@@ -212,6 +212,8 @@ export class FakeServer {
   streamStatus = 200;
   /** How many of the next /api/quotes requests answer 503 (a blip during a server restart, say). */
   failQuotes = 0;
+  /** How many of the next /api/quotes requests never answer (until the client aborts them). */
+  hangQuotes = 0;
   readonly #groups = new Map<string, number>();
 
   constructor(readonly log: FakeLog) {}
@@ -227,7 +229,7 @@ export class FakeServer {
           server.#groupOrder(this);
         }
       },
-      fetch: async (url) => this.#fetch(new URL(url)),
+      fetch: async (url, init) => this.#fetch(new URL(url), init?.signal),
       setTimeout: (fn, ms) => {
         this.delays.push(ms);
         const handle = this.#nextTimer++;
@@ -325,8 +327,12 @@ export class FakeServer {
     for (const fn of due) fn();
   }
 
-  async #fetch(url: URL): Promise<Response> {
+  async #fetch(url: URL, signal?: AbortSignal): Promise<Response> {
     this.fetched.push(url.pathname + url.search);
+    if (url.pathname === '/api/quotes' && this.hangQuotes > 0) {
+      this.hangQuotes--;
+      return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    }
     const symbolsParam = url.searchParams.get('symbols');
     const symbols = symbolsParam ? new Set(symbolsParam.split(',')) : null;
     const unknown = symbols && [...symbols].find((s) => !this.log.universe.has(s));

@@ -1,6 +1,7 @@
 // Query-parameter parsing shared by /stream and the API, throwing catalogue errors.
 import { errors } from './errors.ts';
 import { isEventIdText } from '../stream/sse.ts';
+import { isEventKind } from '../log/event-json.ts';
 import { EVENT_KINDS, type MarketEventKind } from '../types.ts';
 
 /** `symbols=AAPL,msft`: null when absent (every symbol); a 400 naming any unknown symbol. */
@@ -24,8 +25,8 @@ export function parseEventKinds(raw: string | string[] | undefined): Set<MarketE
   const text = Array.isArray(raw) ? raw.join(',') : raw;
   const kinds = new Set<MarketEventKind>();
   for (const name of text.split(',').map((s) => s.trim())) {
-    if (!(EVENT_KINDS as readonly string[]).includes(name)) throw errors.badChoice('events', name, EVENT_KINDS);
-    kinds.add(name as MarketEventKind);
+    if (!isEventKind(name)) throw errors.badChoice('events', name, EVENT_KINDS);
+    kinds.add(name);
   }
   return kinds;
 }

@@ -1,7 +1,7 @@
 // The one JSON form of each event kind. The log writes it, the stream and the API send it as it
 // is, and the cluster feed and the history checks accept nothing else: the key order is the wire
 // order (and `kind` is always last), so re-serialising a stored event gives the same bytes.
-import type { MarketEventDraft, MarketEventKind, MarketSession } from '../types.ts';
+import { EVENT_KINDS, type MarketEventDraft, type MarketEventKind, type MarketSession } from '../types.ts';
 
 /** Each kind's keys in wire order (types.ts `TradeTick`, `QuoteEvent`, `StatusEvent`). */
 export const EVENT_KEYS: Readonly<Record<MarketEventKind, readonly string[]>> = {
@@ -51,6 +51,11 @@ export function serializeEvent(id: number, d: MarketEventDraft): string {
   }
 }
 
+/** Whether `value` names an event kind (`tick`, `quote` or `status`, lower case). */
+export function isEventKind(value: unknown): value is MarketEventKind {
+  return (EVENT_KINDS as readonly unknown[]).includes(value);
+}
+
 /** The symbol an event is logged and filtered under: `''` for the market-wide status events. */
 export function symbolOf(d: MarketEventDraft): string {
   return d.kind === 'status' ? '' : d.symbol;
@@ -62,7 +67,7 @@ export function symbolOf(d: MarketEventDraft): string {
  */
 export function eventProblem(value: Record<string, unknown>): string | null {
   const kind = value.kind;
-  if (kind !== 'tick' && kind !== 'quote' && kind !== 'status') return `kind must be tick, quote or status, got ${JSON.stringify(kind)}`;
+  if (!isEventKind(kind)) return `kind must be tick, quote or status, got ${JSON.stringify(kind)}`;
   if (!Number.isSafeInteger(value.ts)) return 'ts must be an integer';
   if (typeof value.marketTime !== 'string' || !MARKET_TIME.test(value.marketTime)) {
     return 'marketTime must be ISO 8601 with milliseconds and an offset';

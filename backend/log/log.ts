@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { EVENT_KINDS, type EventFilter, type LoggedEvent, type MarketEventDraft } from '../types.ts';
 import { isEpoch, newEpoch } from './epoch.ts';
-import { checkDraft, parseStoredEvent, serializeEvent, symbolOf } from './event-json.ts';
+import { checkDraft, isEventKind, parseStoredEvent, serializeEvent, symbolOf } from './event-json.ts';
 import { lockLog, type LogLock } from './lock.ts';
 import { migrate } from './migrate.ts';
 import type { EventLog, LogOptions, LogStats } from './event-log.ts';
@@ -226,7 +226,7 @@ class SqliteEventLog implements EventLog {
     const timestamps: number[] = new Array(fresh.length);
     for (let i = 0; i < fresh.length; i++) {
       const event = fresh[i];
-      if (!(EVENT_KINDS as readonly string[]).includes(event.kind)) throw new TypeError(`replicated event ${event.id}: unknown kind ${String(event.kind)}`);
+      if (!isEventKind(event.kind)) throw new TypeError(`replicated event ${event.id}: unknown kind ${String(event.kind)}`);
       if (typeof event.symbol !== 'string' || (event.symbol === '') !== (event.kind === 'status')) {
         throw new TypeError(`replicated ${event.kind} ${event.id}: ${event.kind === 'status' ? 'a status event has no symbol' : 'no symbol'}`);
       }

@@ -4,7 +4,7 @@
 // the bid, ask and sizes of its current quote (its newest quote event, when that is newer than the
 // trade) and the market's current session (the newest event's, which a `status` may have changed
 // since the trade). Its `id` stays the trade's.
-import type { MarketEvent, MarketSession, TradeTick } from '../types.ts';
+import type { MarketEvent, MarketSession, QuoteEvent, TradeTick } from '../types.ts';
 import type { EventLog } from './event-log.ts';
 import { serializeEvent } from './event-json.ts';
 
@@ -29,7 +29,7 @@ export function marketState(log: EventLog, symbols: ReadonlySet<string> | null):
     if (!quoteIsNewer && !sessionChanged) return tradeRow.json;
     const trade = JSON.parse(tradeRow.json) as TradeTick;
     if (quoteIsNewer) {
-      const quote = JSON.parse(quoteRow.json) as TradeTick;
+      const quote = JSON.parse(quoteRow.json) as QuoteEvent;
       trade.bid = quote.bid;
       trade.ask = quote.ask;
       trade.bidSize = quote.bidSize;

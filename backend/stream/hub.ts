@@ -74,7 +74,7 @@ function filterKey(filter: EventFilter | null): string {
 }
 
 /** The test of `filter`; status events are market-wide and pass every symbol filter. */
-export function eventTest(filter: EventFilter | null): ((event: LoggedEvent) => boolean) | null {
+function eventTest(filter: EventFilter | null): ((event: LoggedEvent) => boolean) | null {
   const symbols = filter?.symbols ?? null;
   const kinds = filter?.kinds ?? null;
   if (symbols === null && kinds === null) return null;
